@@ -1,0 +1,5 @@
+"""Command line: ``python -m geo <command>``. See ``python -m geo --help``."""
+
+from geo.cli import main
+
+raise SystemExit(main())

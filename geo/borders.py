@@ -1,0 +1,282 @@
+"""Borders through time: which polity, republic, oblast and occupier held a place on a date.
+
+The layers are the GeoJSON files of ``data/shapes`` (see ``data/shapes/README.md``).
+Every feature is valid from ``valid_from`` to ``valid_to`` inclusive. Lookups are
+vectorised: points are grouped by the interval between two consecutive change
+dates of a layer, and each group is matched against one STRtree of the features
+valid in that interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.paths import SHAPES_DIR
+
+#: A point in no polity (at sea after coastline simplification) is moved to the
+#: nearest polity border within this distance (degrees) before every lookup.
+SNAP_DISTANCE = 0.3
+
+#: Layer files, in lookup order.
+LAYER_NAMES = ("polities", "republics", "kazakh_regions", "occupation")
+
+_DAY = np.timedelta64(1, "D")
+
+
+class BordersError(ValueError):
+    """A border file is missing, unreadable or not in the expected form."""
+
+
+@dataclass
+class Layer:
+    """One border layer: its features' properties, geometries and validity."""
+
+    name: str
+    props: pd.DataFrame
+    geoms: np.ndarray
+    start: np.ndarray  # datetime64[D], inclusive
+    end: np.ndarray  # datetime64[D], inclusive
+    _trees: dict[int, tuple[shapely.STRtree, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.geoms)
+
+    @property
+    def breaks(self) -> np.ndarray:
+        """Sorted days on which some feature of the layer starts or ends."""
+        return np.unique(np.concatenate([self.start, self.end + _DAY]))
+
+    def subset(self, mask: np.ndarray) -> "Layer":
+        """A layer of the features selected by a boolean mask."""
+        return Layer(self.name, self.props[mask].reset_index(drop=True), self.geoms[mask], self.start[mask], self.end[mask])
+
+    def valid_on(self, day: dt.date | str | np.datetime64) -> np.ndarray:
+        """Boolean mask of the features valid on ``day``."""
+        d = np.datetime64(day, "D")
+        return (self.start <= d) & (d <= self.end)
+
+    def _tree(self, interval: int) -> tuple[shapely.STRtree, np.ndarray]:
+        """STRtree of the features valid in one interval between breaks."""
+        if interval not in self._trees:
+            day = self.breaks[interval]
+            idx = np.flatnonzero(self.valid_on(day))
+            self._trees[interval] = (shapely.STRtree(self.geoms[idx]), idx)
+        return self._trees[interval]
+
+    def locate(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Index of the feature containing each point on its day, or -1.
+
+        Parameters
+        ----------
+        lon, lat : numpy.ndarray
+            Coordinates in degrees (NaN for unknown).
+        days : numpy.ndarray
+            ``datetime64[D]`` per point (NaT for unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Feature index per point; -1 where no feature of the layer holds the
+            point on that day (outside the layer, unknown point or date).
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        days = np.asarray(days, dtype="datetime64[D]")
+        out = np.full(len(lon), -1, dtype=np.int64)
+        ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(days))
+        if not ok.any():
+            return out
+        breaks = self.breaks
+        interval = np.searchsorted(breaks, days, side="right") - 1
+        ok &= (interval >= 0) & (interval < len(breaks) - 1)
+        points = shapely.points(lon, lat)
+        for k in np.unique(interval[ok]):
+            sel = np.flatnonzero(ok & (interval == k))
+            tree, idx = self._tree(int(k))
+            if len(idx) == 0:
+                continue
+            p_i, f_i = tree.query(points[sel], predicate="intersects")
+            # a point on a shared border touches two features: keep the first deterministically
+            first = np.unique(p_i, return_index=True)[1]
+            out[sel[p_i[first]]] = idx[f_i[first]]
+        return out
+
+
+    def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Move points held by no feature onto the nearest feature within ``max_distance``.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            New longitudes, latitudes, and a boolean mask of the points moved.
+        """
+        lon = np.array(lon, dtype=float)
+        lat = np.array(lat, dtype=float)
+        days = np.asarray(days, dtype="datetime64[D]")
+        miss = self.locate(lon, lat, days) < 0
+        miss &= ~(np.isnan(lon) | np.isnan(lat) | np.isnat(days))
+        moved = np.zeros(len(lon), dtype=bool)
+        if not miss.any():
+            return lon, lat, moved
+        breaks = self.breaks
+        interval = np.searchsorted(breaks, days, side="right") - 1
+        miss &= (interval >= 0) & (interval < len(breaks) - 1)
+        points = shapely.points(lon, lat)
+        for k in np.unique(interval[miss]):
+            sel = np.flatnonzero(miss & (interval == k))
+            tree, idx = self._tree(int(k))
+            if len(idx) == 0:
+                continue
+            p_i, f_i = tree.query_nearest(points[sel], max_distance=max_distance, all_matches=False)
+            ends = shapely.get_point(shapely.shortest_line(points[sel[p_i]], self.geoms[idx[f_i]]), 1)
+            dx, dy = shapely.get_x(ends) - lon[sel[p_i]], shapely.get_y(ends) - lat[sel[p_i]]
+            norm = np.hypot(dx, dy)
+            norm[norm == 0] = 1.0
+            # step 1e-4 degrees past the border so the point lies inside, not on the edge
+            lon[sel[p_i]] = shapely.get_x(ends) + dx / norm * 1e-4
+            lat[sel[p_i]] = shapely.get_y(ends) + dy / norm * 1e-4
+            moved[sel[p_i]] = True
+        return lon, lat, moved
+
+
+def _read_layer(path: Path, name: str) -> Layer:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BordersError(f"border layer {name!r} not found at {path}") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BordersError(f"border layer {name!r} at {path} is not readable GeoJSON: {exc}") from exc
+    feats = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(feats, list):
+        raise BordersError(f"border layer {name!r} at {path} has no feature list")
+    try:
+        props = pd.DataFrame([f["properties"] for f in feats])
+        geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats]) if feats else np.array([])
+        start = pd.to_datetime(props["valid_from"]).to_numpy("datetime64[D]") if feats else np.array([], "datetime64[D]")
+        end = pd.to_datetime(props["valid_to"]).to_numpy("datetime64[D]") if feats else np.array([], "datetime64[D]")
+    except (KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise BordersError(f"border layer {name!r} at {path}: malformed feature ({exc})") from exc
+    return Layer(name=name, props=props, geoms=np.asarray(geoms, dtype=object), start=start, end=end)
+
+
+class Borders:
+    """The border layers, queried by date.
+
+    Parameters
+    ----------
+    layers : dict of str to Layer
+        Layers by name (``polities``, ``republics``, ``kazakh_regions``, ``occupation``).
+    """
+
+    def __init__(self, layers: dict[str, Layer]) -> None:
+        self.layers = layers
+
+    def __getitem__(self, name: str) -> Layer:
+        return self.layers[name]
+
+    def on(self, day: dt.date | str, layer: str = "polities") -> pd.DataFrame:
+        """The features of ``layer`` valid on ``day`` (properties plus ``geometry``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per feature; the ``geometry`` column holds shapely objects
+            (``geopandas.GeoDataFrame(df, crs="EPSG:4326")`` makes a GeoDataFrame).
+        """
+        lay = self.layers[layer]
+        mask = lay.valid_on(day)
+        df = lay.props[mask].copy()
+        df["geometry"] = lay.geoms[mask]
+        return df.reset_index(drop=True)
+
+    def locate(
+        self,
+        lon: Iterable[float],
+        lat: Iterable[float],
+        days: Iterable[object],
+        layers: Iterable[str] = LAYER_NAMES,
+    ) -> pd.DataFrame:
+        """Who held each point on its day, per layer.
+
+        Parameters
+        ----------
+        lon, lat : iterable of float
+            Point coordinates (degrees, WGS84).
+        days : iterable
+            One date per point (``datetime.date``, ISO string or ``datetime64``).
+        layers : iterable of str
+            Layers to look up.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``polity``, ``republic`` (union-level Soviet republic),
+            ``autonomy`` (autonomous republic such as the Kazakh ASSR),
+            ``kz_region``, ``occupation`` and ``occupier``, each name with an
+            ``*_id`` column (feature id, ``UNIT@valid_from``); empty strings
+            where nothing holds the point. ``snapped`` is True where a point
+            at sea (a coastal town after simplification) was moved to the
+            nearest coast, at most :data:`SNAP_DISTANCE` degrees.
+        """
+        lon = np.asarray(list(lon), dtype=float)
+        lat = np.asarray(list(lat), dtype=float)
+        days = pd.to_datetime(pd.Series(list(days)), errors="coerce").to_numpy("datetime64[D]")
+        out = pd.DataFrame(index=range(len(lon)))
+        lon, lat, moved = self.layers["polities"].snap(lon, lat, days, SNAP_DISTANCE)
+        out["snapped"] = moved
+        for name in layers:
+            lay = self.layers[name]
+            if name == "republics":
+                level = lay.props["level"].to_numpy()
+                self._fill(out, "republic", lay.subset(level == "union"), lon, lat, days)
+                self._fill(out, "autonomy", lay.subset(level == "autonomous"), lon, lat, days)
+            elif name == "polities":
+                self._fill(out, "polity", lay, lon, lat, days)
+            elif name == "kazakh_regions":
+                self._fill(out, "kz_region", lay, lon, lat, days)
+            elif name == "occupation":
+                self._fill(out, "occupation", lay, lon, lat, days, extra=("occupier",))
+        return out
+
+    @staticmethod
+    def _fill(
+        out: pd.DataFrame, col: str, lay: Layer, lon: np.ndarray, lat: np.ndarray, days: np.ndarray,
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        hit = lay.locate(lon, lat, days)
+        found = hit >= 0
+        for name, src in ((col, "name"), (f"{col}_id", "id"), *((e, e) for e in extra)):
+            values = np.full(len(hit), "", dtype=object)
+            if found.any():
+                values[found] = lay.props[src].to_numpy()[hit[found]]
+            out[name] = values
+
+    def republics_at(self, lon: float, lat: float, day: dt.date | str) -> list[str]:
+        """Names of every Soviet republic (union and autonomous) holding a point."""
+        lay = self.layers["republics"]
+        mask = lay.valid_on(day) & shapely.contains_xy(lay.geoms, lon, lat)
+        return lay.props.loc[mask, "name"].tolist()
+
+
+def load_borders(folder: Path = SHAPES_DIR) -> Borders:
+    """Read the border layers of ``folder``.
+
+    Raises :class:`BordersError` with a one-line reason when a file is missing
+    or malformed.
+    """
+    return Borders({name: _read_layer(Path(folder) / f"{name}.geojson", name) for name in LAYER_NAMES})
+
+
+@lru_cache(maxsize=2)
+def bundled_borders() -> Borders:
+    """The bundled border layers, read once per process."""
+    return load_borders(SHAPES_DIR)
