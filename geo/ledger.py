@@ -63,6 +63,10 @@ _UNIT_FIELDS = NAME_FIELDS + (
 )
 
 
+_PERIOD_KEYS = frozenset({"from", "until", "area", "precision", "source"}) | frozenset(_UNIT_FIELDS)
+_UNIT_KEYS = frozenset({"id", "periods", "precision", "source"}) | frozenset(_UNIT_FIELDS)
+
+
 class LedgerError(ValueError):
     """The ledger is inconsistent (unknown reference, overlap, gap ...)."""
 
@@ -155,9 +159,13 @@ def load_ledger(folder: Path) -> Ledger:
         out: list[Period] = []
         for unit in entries:
             uid = unit["id"]
+            if set(unit) - _UNIT_KEYS:
+                raise LedgerError(f"{layer}.yaml {uid}: unknown keys {sorted(set(unit) - _UNIT_KEYS)}")
             base = {k: unit[k] for k in _UNIT_FIELDS if k in unit}
             for i, per in enumerate(unit["periods"]):
                 where = f"{layer}.yaml {uid} period {i + 1}"
+                if set(per) - _PERIOD_KEYS:
+                    raise LedgerError(f"{where}: unknown keys {sorted(set(per) - _PERIOD_KEYS)} (an unquoted comma?)")
                 start = _as_date(per["from"], where)
                 until = _as_date(per["until"], where)
                 if until <= start:

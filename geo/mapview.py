@@ -1,0 +1,194 @@
+"""Interactive map of the borders of a date, as one self-contained HTML page.
+
+Leaflet comes from the PyPI package ``xstatic-leaflet`` and is inlined, so the
+page makes no request outside the machine (no CDN, no tile server): a
+historical map must not sit on today's borders, and a classroom may have no
+internet. Data reaches the page as JSON with ``<``, ``>`` and ``&`` escaped, and
+every label is set with ``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from geo.borders import Borders
+
+#: Colour-blind-safe palette (Paul Tol's "light" scheme) for neighbouring polities.
+PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
+
+#: Display simplification (degrees) and coordinate rounding of the page's GeoJSON.
+DISPLAY_TOLERANCE = 0.03
+DISPLAY_DECIMALS = 2
+
+_PROPS = ("id", "unit", "name", "name_ru", "name_kk", "valid_from", "valid_to", "precision", "source",
+          "capital", "occupier", "level", "name_modern", "kind")
+
+
+@lru_cache(maxsize=1)
+def _leaflet() -> tuple[str, str]:
+    """Leaflet's JS and CSS from the installed xstatic-leaflet package."""
+    import xstatic.pkg.leaflet as xl
+
+    base = Path(xl.BASE_DIR)
+    return (base / "leaflet.js").read_text("utf-8"), (base / "leaflet.css").read_text("utf-8")
+
+
+def _round_coords(obj: object) -> object:
+    if isinstance(obj, float):
+        return round(obj, DISPLAY_DECIMALS)
+    if isinstance(obj, list):
+        return [_round_coords(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _round_coords(v) for k, v in obj.items()}
+    return obj
+
+
+def _clean(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value
+
+
+def layer_geojson(borders: Borders, day: dt.date | str, layer: str) -> dict:
+    """The features of ``layer`` valid on ``day`` as display GeoJSON.
+
+    Geometry is simplified by :data:`DISPLAY_TOLERANCE` and rounded to
+    :data:`DISPLAY_DECIMALS`; polities get a ``color`` index such that the
+    neighbours of a polity differ (greedy colouring).
+    """
+    df = borders.on(day, layer)
+    geoms = shapely.simplify(np.asarray(df["geometry"].to_numpy(), dtype=object), DISPLAY_TOLERANCE, preserve_topology=True)
+    colors = _greedy_colors(geoms) if layer == "polities" else [0] * len(df)
+    feats = []
+    for (_, row), geom, color in zip(df.iterrows(), geoms, colors):
+        props = {k: _clean(row[k]) for k in _PROPS if k in row.index}
+        props["color"] = color
+        feats.append({"type": "Feature", "properties": props, "geometry": _round_coords(json.loads(shapely.to_geojson(geom)))})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _greedy_colors(geoms: np.ndarray) -> list[int]:
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    neighbours: dict[int, set[int]] = {}
+    for a, b in zip(left, right):
+        if a != b:
+            neighbours.setdefault(int(a), set()).add(int(b))
+    order = np.argsort(-shapely.area(geoms))
+    colors = [-1] * len(geoms)
+    for i in order:
+        used = {colors[j] for j in neighbours.get(int(i), ())}
+        colors[i] = next(c for c in range(len(PALETTE)) if c not in used) if len(used) < len(PALETTE) else 0
+    return colors
+
+
+def _safe_json(data: object) -> str:
+    """JSON that can sit inside a <script> element without closing it."""
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def borders_map_html(borders: Borders, day: dt.date | str, *, height: int = 620, title: str = "") -> str:
+    """A standalone, offline HTML page with the borders valid on ``day``.
+
+    Parameters
+    ----------
+    borders : Borders
+        The border layers.
+    day : datetime.date or str
+        The date shown.
+    height : int
+        Map height in pixels.
+    title : str
+        Accessible title of the map (text, escaped by the browser).
+
+    Returns
+    -------
+    str
+        HTML with Leaflet, the polities, the Kazakh oblasts and the occupation
+        zones of the date inlined; no external URL.
+    """
+    js, css = _leaflet()
+    data = {
+        "polities": layer_geojson(borders, day, "polities"),
+        "kazakh_regions": layer_geojson(borders, day, "kazakh_regions"),
+        "occupation": layer_geojson(borders, day, "occupation"),
+        "palette": PALETTE,
+        "day": str(day),
+        "title": title,
+    }
+    return _PAGE.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
+        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<style>/*LEAFLET_CSS*/</style>
+<style>
+ html,body{margin:0;padding:0;font-family:system-ui,sans-serif}
+ #map{height:/*HEIGHT*/px;background:#dfe9f3}
+ .legend{background:#fff;padding:6px 8px;border:1px solid #999;font-size:13px;line-height:1.4}
+ .legend span{display:inline-block;width:14px;height:10px;margin-right:6px;vertical-align:middle}
+ .leaflet-tooltip{font-size:13px}
+</style></head>
+<body>
+<div id="map" role="img"></div>
+<script>/*LEAFLET_JS*/</script>
+<script>
+(function(){
+ const D = /*DATA*/;
+ const map = L.map('map', {zoomSnap: 0.25, attributionControl: false}).setView([52, 45], 3.25);
+ document.getElementById('map').setAttribute('aria-label', D.title || ('Borders on ' + D.day));
+ function tip(p, extra){
+   const box = document.createElement('div');
+   const b = document.createElement('b'); b.textContent = p.name || ''; box.appendChild(b);
+   const lines = [];
+   if (p.name_ru) lines.push(p.name_ru);
+   if (p.name_modern) lines.push('today: ' + p.name_modern);
+   if (p.kind === 'modern_outline') lines.push('today\u2019s outline (outside the atlas\u2019s focus)');
+   if (p.occupier) lines.push('occupier: ' + p.occupier);
+   lines.push((p.valid_from || '') + ' \\u2013 ' + (p.valid_to || '') + ' \\u00b7 precision ' + (p.precision || ''));
+   if (extra) lines.push(extra);
+   for (const t of lines){ const d = document.createElement('div'); d.textContent = t; box.appendChild(d); }
+   return box;
+ }
+ const pol = L.geoJSON(D.polities, {
+   style: f => (f.properties.kind === 'modern_outline'
+     ? {color:'#999', weight:0.5, fillColor:'#eeeeee', fillOpacity:1}
+     : {color:'#444', weight:0.8, fillColor: D.palette[f.properties.color % D.palette.length], fillOpacity:0.85}),
+   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky:true})
+ }).addTo(map);
+ const kz = L.geoJSON(D.kazakh_regions, {
+   style: () => ({color:'#222', weight:1.2, dashArray:'4 3', fill:true, fillOpacity:0}),
+   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties, f.properties.capital ? 'centre: ' + f.properties.capital : ''), {sticky:true})
+ }).addTo(map);
+ const occ = L.geoJSON(D.occupation, {
+   style: () => ({color:'#CC3311', weight:2, dashArray:'6 4', fillColor:'#CC3311', fillOpacity:0.15}),
+   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky:true})
+ }).addTo(map);
+ const legend = L.control({position:'bottomleft'});
+ legend.onAdd = function(){
+   const div = L.DomUtil.create('div', 'legend');
+   const rows = [['#77AADD','states of ' + D.day, ''], ['#eeeeee','outside the atlas: today\u2019s outlines', '1px solid #999'],
+                 ['transparent','Kazakh oblasts (dashed)', '2px dashed #222'],
+                 ['#CC3311','occupation zones', '2px dashed #CC3311']];
+   for (const [c, t, bd] of rows){
+     const r = document.createElement('div'); const s = document.createElement('span');
+     s.style.background = c; if (bd) s.style.border = bd; r.appendChild(s);
+     r.appendChild(document.createTextNode(t)); div.appendChild(r);
+   }
+   return div;
+ };
+ legend.addTo(map);
+ window.atlasMap = {map: map, polities: pol, kazakh: kz, occupation: occ, day: D.day};
+})();
+</script>
+</body></html>
+"""
