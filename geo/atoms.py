@@ -124,7 +124,28 @@ def _simplify_coasts(geoms: np.ndarray, tolerance: float) -> np.ndarray:
             polys.append(shapely.Polygon(shell, holes) if len(shell) >= 4 else poly)
         merged = shapely.make_valid(shapely.multipolygons(polys) if len(polys) > 1 else polys[0])
         out.append(_polygonal(merged))
-    return np.array(out, dtype=object)
+    return _undo_overlaps(np.asarray(geoms, dtype=object), np.array(out, dtype=object))
+
+
+def _undo_overlaps(before: np.ndarray, after: np.ndarray, rounds: int = 8) -> np.ndarray:
+    """Restore the unsimplified shape of regions whose simplified coasts overlap.
+
+    Facing coasts across a narrow strait or estuary can cross once simplified;
+    both regions of such a pair get their original outline back.
+    """
+    out = after.copy()
+    for _ in range(rounds):
+        tree = shapely.STRtree(out)
+        left, right = tree.query(out, predicate="intersects")
+        keep = left < right
+        left, right = left[keep], right[keep]
+        area = shapely.area(shapely.intersection(out[left], out[right]))
+        bad = np.unique(np.concatenate([left[area > 1e-9], right[area > 1e-9]]))
+        bad = bad[[out[i] is not before[i] for i in bad]] if len(bad) else bad
+        if len(bad) == 0:
+            break
+        out[bad] = before[bad]
+    return out
 
 
 def _ring_counts(geom: shapely.Geometry) -> list[int]:

@@ -2,9 +2,8 @@
 
 The layers are the GeoJSON files of ``data/shapes`` (see ``data/shapes/README.md``).
 Every feature is valid from ``valid_from`` to ``valid_to`` inclusive. Lookups are
-vectorised: points are grouped by the interval between two consecutive change
-dates of a layer, and each group is matched against one STRtree of the features
-valid in that interval.
+vectorised: each distinct point is tested once against the features of every
+period, and each record takes the candidate valid on its day.
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ class Layer:
     geoms: np.ndarray
     start: np.ndarray  # datetime64[D], inclusive
     end: np.ndarray  # datetime64[D], inclusive
-    _trees: dict[int, tuple[shapely.STRtree, np.ndarray]] = field(default_factory=dict, repr=False)
+    _trees: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -72,8 +71,20 @@ class Layer:
             self._trees[interval] = (shapely.STRtree(self.geoms[idx]), idx)
         return self._trees[interval]
 
+    @property
+    def tree(self) -> shapely.STRtree:
+        """One STRtree over the features of every period."""
+        if "all" not in self._trees:
+            self._trees["all"] = shapely.STRtree(self.geoms)
+        return self._trees["all"]
+
     def locate(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Index of the feature containing each point on its day, or -1.
+
+        Each distinct point is tested once against the features of all periods
+        (one STRtree query); each record then takes, vectorised, the candidate
+        whose validity covers its day. Archive records name a few hundred
+        places, so the polygon tests do not grow with the number of records.
 
         Parameters
         ----------
@@ -86,30 +97,35 @@ class Layer:
         -------
         numpy.ndarray
             Feature index per point; -1 where no feature of the layer holds the
-            point on that day (outside the layer, unknown point or date).
+            point on that day (outside the layer, unknown point or date). On a
+            border shared by two features the lower index wins.
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         days = np.asarray(days, dtype="datetime64[D]")
         out = np.full(len(lon), -1, dtype=np.int64)
         ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(days))
-        if not ok.any():
+        if not ok.any() or len(self.geoms) == 0:
             return out
-        breaks = self.breaks
-        interval = np.searchsorted(breaks, days, side="right") - 1
-        ok &= (interval >= 0) & (interval < len(breaks) - 1)
-        points = shapely.points(lon, lat)
-        for k in np.unique(interval[ok]):
-            sel = np.flatnonzero(ok & (interval == k))
-            tree, idx = self._tree(int(k))
-            if len(idx) == 0:
-                continue
-            p_i, f_i = tree.query(points[sel], predicate="intersects")
-            # a point on a shared border touches two features: keep the first deterministically
-            first = np.unique(p_i, return_index=True)[1]
-            out[sel[p_i[first]]] = idx[f_i[first]]
+        uniq, inv = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
+        order = np.lexsort((f_i, p_i))
+        p_i, f_i = p_i[order], f_i[order]
+        counts = np.bincount(p_i, minlength=len(uniq))
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        d = days[ok]
+        rec_first, rec_count = first[inv], counts[inv]
+        res = np.full(len(d), -1, dtype=np.int64)
+        for k in range(int(counts.max()) if len(counts) else 0):
+            todo = np.flatnonzero((rec_count > k) & (res < 0))
+            if len(todo) == 0:
+                break
+            f = f_i[rec_first[todo] + k]
+            hit = (self.start[f] <= d[todo]) & (d[todo] <= self.end[f])
+            res[todo[hit]] = f[hit]
+        out[ok] = res
         return out
-
 
     def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Move points held by no feature onto the nearest feature within ``max_distance``.

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pyproj
 import shapely
-from shapely.ops import transform
 
 from geo.borders import Borders
 
@@ -59,7 +58,7 @@ STATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 EUROPE_WINDOW = shapely.box(-25.0, 34.0, 45.0, 72.0)
 _WHOLE = {"USSR", "Turkey"}
 
-_EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True).transform
+_EQUAL_AREA = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:6933", always_xy=True)
 
 
 @dataclass
@@ -75,7 +74,10 @@ class Agreement:
 
 
 def _km2(geom: shapely.Geometry) -> float:
-    return transform(_EQUAL_AREA, geom).area / 1e6 if not geom.is_empty else 0.0
+    if geom.is_empty:
+        return 0.0
+    projected = shapely.transform(geom, lambda xy: np.column_stack(_EQUAL_AREA.transform(xy[:, 0], xy[:, 1])))
+    return projected.area / 1e6
 
 
 def _read_snapshot(path: Path) -> tuple[list[str], np.ndarray]:

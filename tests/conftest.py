@@ -70,7 +70,7 @@ def app_url():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chrome():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium for the browser tests")
     from playwright.sync_api import sync_playwright

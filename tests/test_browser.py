@@ -1,0 +1,123 @@
+"""The app in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def _open(chrome, url):
+    page = chrome.new_page(viewport={"width": 1280, "height": 900})
+    requests, errors, dialogs = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    frame = page.frame_locator("iframe").first
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60000)
+    return page, frame, requests, errors, dialogs
+
+
+def _frame(page, day: str | None = None, timeout: float = 30.0):
+    """The map iframe (the one showing ``day`` if given), waiting for a rerun to replace it."""
+    import time
+
+    deadline = time.time() + timeout
+    while True:
+        for f in page.frames:
+            if f == page.main_frame:
+                continue
+            try:
+                shown = f.evaluate("() => window.atlasMap ? window.atlasMap.day : null")
+            except Exception:
+                continue
+            if shown and (day is None or shown == day):
+                return f
+        if time.time() > deadline:
+            raise AssertionError(f"no map iframe showing {day}")
+        page.wait_for_timeout(200)
+
+
+def _kazakh_names(page, day: str | None = None) -> list[str]:
+    return _frame(page, day).evaluate(
+        "() => { const n=[]; window.atlasMap.kazakh.eachLayer(l => n.push(l.feature.properties.name)); return n; }")
+
+
+def test_map_of_a_date_offline_without_errors(chrome, app_url, artifacts):
+    page, frame, requests, errors, _ = _open(chrome, app_url + "/?date=1941-06-01")
+    page.wait_for_timeout(800)
+    names = _kazakh_names(page)
+    assert "Semipalatinsk Oblast" in names and "Kokchetav Oblast" not in names
+    page.screenshot(path=str(artifacts / "home_1941.png"), full_page=True)
+    external = [u for u in requests if not u.startswith(LOCAL)]
+    assert not external, f"requests left the machine: {external}"
+    assert not errors, errors
+    assert frame.locator("path.leaflet-interactive").count() > 100
+    page.close()
+
+
+def test_hovering_a_state_shows_its_name_and_dates(chrome, app_url):
+    page, _, _, _, _ = _open(chrome, app_url + "/?date=1930-06-01")
+    text = _frame(page).evaluate("""() => {
+        let out = null;
+        window.atlasMap.polities.eachLayer(l => {
+            if (l.feature.properties.name === 'Poland') { l.fire('mouseover', {latlng: l.getBounds().getCenter()}); }
+        });
+        const t = document.querySelector('.leaflet-tooltip');
+        return t ? t.textContent : null;
+    }""")
+    assert text and text.startswith("Poland") and "1922-06-20" in text
+    page.close()
+
+
+def test_a_copied_url_restores_the_date_and_a_new_date_changes_the_map(chrome, app_url):
+    page, _, _, _, _ = _open(chrome, app_url + "/?date=1945-06-01")
+    assert "Kokchetav Oblast" in _kazakh_names(page, "1945-06-01")
+    year = page.get_by_role("spinbutton", name="year, Date")
+    year.click()
+    page.keyboard.type("1937")
+    page.get_by_role("heading", name="Borders of a date").click()  # the date input commits on blur
+    page.wait_for_function("() => location.search.includes('1937-06-01')", timeout=30000)
+    names37 = _kazakh_names(page, "1937-06-01")
+    assert "Kokchetav Oblast" not in names37 and "Karaganda Oblast" in names37
+    page.close()
+
+
+def test_a_bad_date_in_the_url_is_explained(chrome, app_url):
+    page, _, _, _, _ = _open(chrome, app_url + "/?date=3000-01-01")
+    assert page.get_by_text(re.compile("3000-01-01 is outside")).first.is_visible()
+    page.close()
+
+
+def test_hostile_text_in_border_data_stays_text(chrome):
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    from geo.borders import Borders, Layer
+    from geo.mapview import borders_map_html
+
+    evil = '<img src=x onerror="document.title=\'pwned\';alert(1)"><script>alert(2)</script>${alert(3)}'
+    props = pd.DataFrame([{"id": "X@1918-11-11", "unit": "X", "name": evil, "name_ru": evil, "name_kk": evil,
+                           "valid_from": "1918-11-11", "valid_to": "1950-12-31", "precision": 1, "source": evil}])
+    start, end = np.array(["1918-11-11"], "datetime64[D]"), np.array(["1950-12-31"], "datetime64[D]")
+    lay = Layer("polities", props, np.array([shapely.box(10, 40, 30, 55)], dtype=object), start, end)
+    empty = Layer("x", props.iloc[:0], np.array([], dtype=object), start[:0], end[:0])
+    html = borders_map_html(Borders({"polities": lay, "republics": empty, "kazakh_regions": empty, "occupation": empty}),
+                            "1930-01-01", title=evil)
+    page = chrome.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content("<title>atlas</title>" + html)
+    page.wait_for_timeout(300)
+    text = page.evaluate("""() => { let t=null; window.atlasMap.polities.eachLayer(l => { l.fire('mouseover', {latlng: l.getBounds().getCenter()}); });
+                                    const el = document.querySelector('.leaflet-tooltip'); return el ? el.textContent : null; }""")
+    assert text and text.startswith(evil)
+    assert page.title() == "atlas"
+    assert not dialogs
+    assert page.locator("img[src=x]").count() == 0
+    page.close()
