@@ -276,12 +276,6 @@ class Borders:
                 values[found] = lay.props[src].to_numpy()[hit[found]]
             out[name] = values
 
-    def republics_at(self, lon: float, lat: float, day: dt.date | str) -> list[str]:
-        """Names of every Soviet republic (union and autonomous) holding a point."""
-        lay = self.layers["republics"]
-        mask = lay.valid_on(day) & shapely.contains_xy(lay.geoms, lon, lat)
-        return lay.props.loc[mask, "name"].tolist()
-
 
 def load_borders(folder: Path = SHAPES_DIR) -> Borders:
     """Read the border layers of ``folder``.

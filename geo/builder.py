@@ -111,7 +111,7 @@ def _held_on(spans: list[tuple[Period, frozenset[int]]], day: dt.date, **match: 
 
 def _fill_world(
     spans: list[tuple[Period, frozenset[int]]], atoms: Atoms, focus: set[str],
-    change_days: list[dt.date], ledger: Ledger,
+    change_days: list[dt.date],
 ) -> list[tuple[Period, frozenset[int]]]:
     """Give every unclaimed atom outside the focus area to its modern country."""
     ru, kk = _country_names()
@@ -223,7 +223,7 @@ def build_shapes(ledger_dir: Path, admin1: Path, out_dir: Path) -> BuildReport:
                 f"on {start}: Kazakh regions and the Kazakh republic differ by "
                 f"{sorted({str(atoms.names[i]) for i in kz ^ regions})[:10]}"
             )
-    spans["polities"] = spans["polities"] + _fill_world(spans["polities"], atoms, focus, all_days, ledger)
+    spans["polities"] = spans["polities"] + _fill_world(spans["polities"], atoms, focus, all_days)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts, sizes = {}, {}
     for layer in LAYERS:
