@@ -127,6 +127,32 @@ class Layer:
         out[ok] = res
         return out
 
+    def locate_span(self, lon: np.ndarray, lat: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[list[int]]:
+        """Every feature holding each point at some day between ``first`` and ``last``.
+
+        Returns, per point, the feature indices in chronological order (one item
+        when no border change falls in the span; several when it does).
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        first = np.asarray(first, dtype="datetime64[D]")
+        last = np.asarray(last, dtype="datetime64[D]")
+        out: list[list[int]] = [[] for _ in range(len(lon))]
+        ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(first) | np.isnat(last))
+        if not ok.any() or len(self.geoms) == 0:
+            return out
+        rows = np.flatnonzero(ok)
+        uniq, inv = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
+        by_point: dict[int, list[int]] = {}
+        for p, f in zip(p_i.tolist(), f_i.tolist()):
+            by_point.setdefault(p, []).append(f)
+        for r, u in zip(rows, inv):
+            feats = [f for f in by_point.get(int(u), []) if self.start[f] <= last[r] and first[r] <= self.end[f]]
+            out[r] = sorted(feats, key=lambda f: (self.start[f], f))
+        return out
+
     def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Move points held by no feature onto the nearest feature within ``max_distance``.
 

@@ -39,6 +39,81 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_borders_arg(path: Path | None):
+    from geo.borders import bundled_borders
+    from geo.userborders import load_user_borders
+
+    return bundled_borders() if path is None else load_user_borders(path)
+
+
+def _join(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from geo.borders import BordersError
+    from geo.gazetteer import load_gazetteer
+    from geo.join import join_records, neutralise_formulas
+    from geo.records import TableError, load_mapping, read_table, to_canonical
+
+    try:
+        table = read_table(args.input, encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
+        mapping = load_mapping(args.mapping) if args.mapping else None
+        frame, used = to_canonical(table.frame, mapping)
+        borders = _load_borders_arg(args.borders)
+        supplement = pd.read_csv(args.places, dtype=str, keep_default_na=False) if args.places else None
+    except (TableError, BordersError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    gaz = load_gazetteer(borders, supplement=supplement)
+    result = join_records(frame, borders, gaz)
+    _write_csv(neutralise_formulas(result.accepted), args.out)
+    if args.rejects:
+        _write_csv(neutralise_formulas(result.rejected), args.rejects)
+    elif len(result.rejected):
+        print(f"warning: {len(result.rejected)} rows rejected; name a file with --rejects to keep them", file=sys.stderr)
+    warned = int((result.accepted["warnings"] != "").sum()) if len(result.accepted) else 0
+    print(f"read {len(frame)} rows ({table.encoding}, delimiter {table.delimiter!r}); "
+          f"accepted {len(result.accepted)} ({warned} with warnings), rejected {len(result.rejected)}; "
+          f"columns: {', '.join(f'{h} -> {c}' for h, c in used.items())}", file=sys.stderr)
+    return 0
+
+
+def _write_csv(df, path: Path) -> None:
+    """Write atomically: a half-written file never replaces a good one."""
+    tmp = Path(str(path) + ".part")
+    df.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _locate(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from geo.dates import DateError, parse_date
+    from geo.gazetteer import load_gazetteer
+
+    try:
+        when = parse_date(args.date)
+    except DateError as exc:
+        print(f"error: --date: {exc}", file=sys.stderr)
+        return 1
+    borders = _load_borders_arg(args.borders)
+    place = load_gazetteer(borders).resolve([args.name], [when.start.year], spans=[(when.start, when.end)])[0]
+    out = {"input": args.name, "date": when.iso, "match": place.match, "name": place.name, "country": place.country,
+           "lat": None if not place.resolved else round(place.lat, 5),
+           "lon": None if not place.resolved else round(place.lon, 5), "note": place.note}
+    if place.resolved:
+        day = min(max(when.start, dt.date(1918, 11, 11)), when.end)
+        where = borders.locate([place.lon], [place.lat], [day]).iloc[0]
+        out.update({k: where[k] for k in ("polity", "republic", "autonomy", "kz_region", "occupation", "occupier")})
+    if place.candidates:
+        out["candidates"] = place.candidates
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0 if place.resolved else 3
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from geo.builder import DEFAULT_ADMIN1
@@ -54,5 +129,21 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("reference", type=Path, help="folder with world_YEAR.geojson files (historical-basemaps)")
     c.add_argument("--shapes", type=Path, default=SHAPES_DIR)
     c.set_defaults(func=_compare)
+    j = sub.add_parser("join", help="resolve and join records (CSV or XLSX) to the borders of their dates")
+    j.add_argument("input", type=Path)
+    j.add_argument("--out", type=Path, required=True, help="accepted rows with the join columns (CSV, UTF-8)")
+    j.add_argument("--rejects", type=Path, help="rejected rows with their reason (CSV)")
+    j.add_argument("--mapping", type=Path, help='JSON {"header as in the file": "canonical column"}')
+    j.add_argument("--borders", type=Path, help="your own borders (GeoJSON with validity dates, or a folder of world_YEAR.geojson)")
+    j.add_argument("--places", type=Path, help="gazetteer supplement CSV (name, lat, lon[, names, country, source])")
+    j.add_argument("--encoding", help="override the detected encoding (utf-8, cp1251, koi8_r, utf-16)")
+    j.add_argument("--delimiter", help="override the detected delimiter")
+    j.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+    j.set_defaults(func=_join)
+    lo = sub.add_parser("locate", help="resolve one place name on a date and print it as JSON")
+    lo.add_argument("name")
+    lo.add_argument("--date", required=True, help="1938-06-01, 1941, 09.1941 ...")
+    lo.add_argument("--borders", type=Path)
+    lo.set_defaults(func=_locate)
     args = parser.parse_args(argv)
     return args.func(args)
