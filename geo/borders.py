@@ -31,6 +31,16 @@ LAYER_NAMES = ("polities", "republics", "kazakh_regions", "occupation")
 _DAY = np.timedelta64(1, "D")
 
 
+def _distinct_points(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of distinct (lon, lat) pairs and the pairs themselves (hash-based, no sort)."""
+    a, ua = pd.factorize(lon)
+    b, ub = pd.factorize(lat)
+    width = len(ub) + 1
+    codes, uc = pd.factorize(a.astype(np.int64) * width + b)
+    uc = np.asarray(uc)
+    return codes, np.column_stack([np.asarray(ua)[uc // width], np.asarray(ub)[uc % width]])
+
+
 class BordersError(ValueError):
     """A border file is missing, unreadable or not in the expected form."""
 
@@ -75,6 +85,7 @@ class Layer:
     def tree(self) -> shapely.STRtree:
         """One STRtree over the features of every period."""
         if "all" not in self._trees:
+            shapely.prepare(self.geoms)  # point-in-polygon on prepared outlines: once, not per query
             self._trees["all"] = shapely.STRtree(self.geoms)
         return self._trees["all"]
 
@@ -107,8 +118,7 @@ class Layer:
         ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(days))
         if not ok.any() or len(self.geoms) == 0:
             return out
-        uniq, inv = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
-        inv = inv.ravel()
+        inv, uniq = _distinct_points(lon[ok], lat[ok])
         p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
         order = np.lexsort((f_i, p_i))
         p_i, f_i = p_i[order], f_i[order]
@@ -127,31 +137,47 @@ class Layer:
         out[ok] = res
         return out
 
-    def locate_span(self, lon: np.ndarray, lat: np.ndarray, first: np.ndarray, last: np.ndarray) -> list[list[int]]:
+    def locate_span(self, lon: np.ndarray, lat: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every feature holding each point at some day between ``first`` and ``last``.
 
-        Returns, per point, the feature indices in chronological order (one item
-        when no border change falls in the span; several when it does).
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(point, feature)`` index pairs, sorted by point and then by the
+            feature's first day: one pair for a point whose span sees no border
+            change, several (in chronological order) when it does.
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         first = np.asarray(first, dtype="datetime64[D]")
         last = np.asarray(last, dtype="datetime64[D]")
-        out: list[list[int]] = [[] for _ in range(len(lon))]
         ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(first) | np.isnat(last))
+        empty = np.array([], dtype=np.int64)
         if not ok.any() or len(self.geoms) == 0:
-            return out
+            return empty, empty
         rows = np.flatnonzero(ok)
-        uniq, inv = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
-        inv = inv.ravel()
+        inv, uniq = _distinct_points(lon[ok], lat[ok])
         p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
-        by_point: dict[int, list[int]] = {}
-        for p, f in zip(p_i.tolist(), f_i.tolist()):
-            by_point.setdefault(p, []).append(f)
-        for r, u in zip(rows, inv):
-            feats = [f for f in by_point.get(int(u), []) if self.start[f] <= last[r] and first[r] <= self.end[f]]
-            out[r] = sorted(feats, key=lambda f: (self.start[f], f))
-        return out
+        order = np.lexsort((f_i, p_i))
+        p_i, f_i = p_i[order], f_i[order]
+        counts = np.bincount(p_i, minlength=len(uniq))
+        start0 = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        rec_first, rec_count = start0[inv], counts[inv]
+        f0, l0 = first[ok], last[ok]
+        recs, feats = [], []
+        for k in range(int(counts.max()) if len(counts) else 0):
+            todo = np.flatnonzero(rec_count > k)
+            if len(todo) == 0:
+                break
+            f = f_i[rec_first[todo] + k]
+            hit = (self.start[f] <= l0[todo]) & (f0[todo] <= self.end[f])
+            recs.append(rows[todo[hit]])
+            feats.append(f[hit])
+        if not recs:
+            return empty, empty
+        recs_a, feats_a = np.concatenate(recs), np.concatenate(feats)
+        order = np.lexsort((feats_a, self.start[feats_a], recs_a))
+        return recs_a[order], feats_a[order]
 
     def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Move points held by no feature onto the nearest feature within ``max_distance``.

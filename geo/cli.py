@@ -49,6 +49,8 @@ def _load_borders_arg(path: Path | None):
 def _join(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    pd.options.future.infer_string = False  # a batch run: plain Python strings are faster than Arrow-backed ones here
+
     from geo.borders import BordersError
     from geo.gazetteer import load_gazetteer
     from geo.join import join_records, neutralise_formulas

