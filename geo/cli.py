@@ -49,7 +49,7 @@ def _load_borders_arg(path: Path | None):
 def _join(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    pd.options.future.infer_string = False  # a batch run: plain Python strings are faster than Arrow-backed ones here
+    pass
 
     from geo.borders import BordersError
     from geo.gazetteer import load_gazetteer
@@ -83,9 +83,18 @@ def _join(args: argparse.Namespace) -> int:
 
 
 def _write_csv(df, path: Path) -> None:
-    """Write atomically: a half-written file never replaces a good one."""
+    """Write UTF-8 CSV atomically: a half-written file never replaces a good one."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     tmp = Path(str(path) + ".part")
-    df.to_csv(tmp, index=False, encoding="utf-8")
+    try:
+        table = pa.Table.from_pandas(df.astype({c: "string" for c in df.columns if df[c].dtype == object}),
+                                     preserve_index=False)
+        pacsv.write_csv(table, tmp, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
 
 

@@ -266,13 +266,14 @@ class Gazetteer:
         for c, rows in by_name.items():
             name = str(uniq[c])
             dated, several = self._name_info(name)
+            regional = bool(region_key(name)) or key(name) in _REPUBLIC_KEYS
             if not dated and not (several and any(states[k] for k in rows)):
                 place = self._resolve_one(name, years[rows[0]], None, None)  # the same for every record
                 for k in rows:
                     out[k] = place
                 continue
             for k in rows:
-                key_ = (name, years[k] if dated else None, states[k] if several else None, spans[k] if dated else None)
+                key_ = (name, years[k] if dated else None, states[k] if several else None, spans[k] if regional else None)
                 if key_ not in memo:
                     memo[key_] = self._resolve_one(name, key_[1] if dated else years[k], key_[2], key_[3])
                 out[k] = memo[key_]
@@ -352,6 +353,18 @@ class Gazetteer:
                                                                [when] * len(idx), **kw)
         return self._where_cache[cache_key]
 
+    def _polities_of(self, idx: tuple[int, ...], year: int) -> list[str]:
+        """Polity holding each candidate on 1 July of a year (cached): enough to compare with the other end."""
+        cache_key = (idx, year)
+        if cache_key not in self._where_cache:
+            lay = self.borders["polities"]
+            lon, lat, _ = lay.snap(self._e["lon"][list(idx)], self._e["lat"][list(idx)],
+                                   np.full(len(idx), np.datetime64(f"{year}-07-01")), 0.3)
+            hit = lay.locate(lon, lat, np.full(len(idx), np.datetime64(f"{year}-07-01")))
+            names = lay.props["name"].to_numpy()
+            self._where_cache[cache_key] = [names[h] if h >= 0 else "" for h in hit]
+        return self._where_cache[cache_key]
+
     def _hint_names(self, where: pd.Series, country: str) -> str:
         """Every name (any language) of the units holding a candidate, and of its country, as one key string."""
         names = list(_country_names(country))
@@ -369,15 +382,14 @@ class Gazetteer:
                    year: int | None) -> tuple[int | None, str]:
         if self.borders is not None and (hint or state):
             when = day or dt.date(1935, 1, 1)
-            layers = None if hint else ["polities"]  # the other end's state needs only the polities
-            where = self._where(tuple(idx), when, layers)
             if hint:
+                where = self._where(tuple(idx), when, None)
                 h = key(hint)
                 ok = [i for i, (_, r), c in zip(idx, where.iterrows(), self._e["country"][idx]) if h and h in self._hint_names(r, c)]
                 if len(ok) == 1:
                     return ok[0], f"the region named in the text ({hint})"
             if state:
-                ok = [i for i, p in zip(idx, where["polity"]) if p == state]
+                ok = [i for i, p in zip(idx, self._polities_of(tuple(idx), when.year)) if p == state]
                 if len(ok) == 1:
                     return ok[0], f"the state of the other end of the route ({state})"
         why = ""

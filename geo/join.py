@@ -84,17 +84,28 @@ def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rejected.insert(0, "reason", reasons[~ok].to_numpy())
     acc = df[ok].copy()
     d, e, c, lo, hi = d[ok], e[ok], c[ok], lo[ok], hi[ok]
-    acc["date_from"] = [x.start for x in d]
-    acc["date_to"] = [y.end if y is not None else x.end for x, y in zip(d, e)]
-    acc["date_precision"] = [x.precision if y is None else "range" for x, y in zip(d, e)]
-    acc["date_uncertain"] = [x.uncertain or (y.uncertain if y is not None else False) for x, y in zip(d, e)]
-    best = np.array([x.best if x.best is not None else np.nan for x in c], dtype=float)
-    low = np.array([a.best if a.best is not None else (x.low if x.low is not None else np.nan) for a, x in zip(lo, c)], dtype=float)
-    high = np.array([a.best if a.best is not None else (x.high if x.high is not None else np.nan) for a, x in zip(hi, c)], dtype=float)
-    acc["count_best"] = pd.array(best, dtype="Float64").fillna(pd.NA) if len(best) else pd.array([], dtype="Float64")
+    def field(series: pd.Series, attr: str, default=None) -> np.ndarray:
+        table = {id(v): (getattr(v, attr) if v is not None and not isinstance(v, Exception) else default)
+                 for v in pd.unique(series.to_numpy(object)) if v is not None}
+        return np.array([table.get(id(v), default) if v is not None else default for v in series.to_numpy(object)], dtype=object)
+
+    d_start, d_end, d_prec, d_unc = field(d, "start"), field(d, "end"), field(d, "precision"), field(d, "uncertain", False)
+    has_e = e.notna().to_numpy(bool)
+    e_end, e_unc = field(e, "end"), field(e, "uncertain", False)
+    acc["date_from"] = d_start
+    acc["date_to"] = np.where(has_e, e_end, d_end)
+    acc["date_precision"] = np.where(has_e, "range", d_prec)
+    acc["date_uncertain"] = d_unc.astype(bool) | (has_e & e_unc.astype(bool))
+    nan = float("nan")
+    best = field(c, "best", nan).astype(float)
+    c_low, c_high = field(c, "low", nan).astype(float), field(c, "high", nan).astype(float)
+    lo_best, hi_best = field(lo, "best", nan).astype(float), field(hi, "best", nan).astype(float)
+    low = np.where(np.isnan(lo_best), c_low, lo_best)
+    high = np.where(np.isnan(hi_best), c_high, hi_best)
+    acc["count_best"] = pd.array(best, dtype="Float64")
     acc["count_low"] = pd.array(low, dtype="Float64")
     acc["count_high"] = pd.array(high, dtype="Float64")
-    acc["count_approximate"] = [x.approximate for x in c]
+    acc["count_approximate"] = field(c, "approximate", False).astype(bool)
     with np.errstate(invalid="ignore"):
         w_order = np.where(low > high, "count_low is above count_high; kept as written", "")
         w_out = np.where(~np.isnan(best) & ~np.isnan(low) & ~np.isnan(high) & ((best < low) | (best > high)),
@@ -203,13 +214,15 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
     spans = list(zip(acc["date_from"], acc["date_to"]))
     places = {end: gazetteer.resolve(acc[end].tolist(), years, spans=spans) for end in ENDS}
     # second pass: an ambiguous end may be settled by the state of the other end on the date
-    first_day = acc["date_from"].tolist()
+    first_days = np.array(acc["date_from"].tolist(), dtype="datetime64[D]")
+    years_arr = np.array(years, dtype=object)
+    names = {end: acc[end].to_numpy(dtype=object) for end in ENDS}
     for end, other in (("origin", "destination"), ("destination", "origin")):
         amb = [k for k, p in enumerate(places[end]) if p.match == "ambiguous" and places[other][k].resolved]
         if amb:
             o = [places[other][k] for k in amb]
-            states = borders.locate([p.lon for p in o], [p.lat for p in o], [first_day[k] for k in amb], layers=["polities"])
-            again = gazetteer.resolve([acc[end].iloc[k] for k in amb], [years[k] for k in amb],
+            states = borders.locate([p.lon for p in o], [p.lat for p in o], first_days[amb], layers=["polities"])
+            again = gazetteer.resolve(list(names[end][amb]), list(years_arr[amb]),
                                       states=states["polity"].tolist(), spans=[spans[k] for k in amb])
             for k, p in zip(amb, again):
                 places[end][k] = p

@@ -59,7 +59,7 @@ def test_the_sample_register_joins_through_the_cli(sample, tmp_path):
     assert by.loc["1", "date_from"] == "1933-03-01" and by.loc["1", "date_to"] == "1933-03-31"  # III.1933
     assert by.loc["8", "destination_match"] == "region" and by.loc["8", "destination_kz_region"].endswith("North Kazakhstan Oblast")
     assert by.loc["6", "category"] == "deportation" and by.loc["6", "category_original"] == "спецпереселенцы"
-    assert by.loc["6", "nationality"] == "German" and by.loc["6", "count"] == "1250.0"
+    assert by.loc["6", "nationality"] == "German" and by.loc["6", "count"] == "1250"
     assert by.loc["11", "origin_polity"] == "United States of America"
     assert "Фамилия, инициалы" in acc.columns  # columns outside the schema are carried through
 
