@@ -89,6 +89,21 @@ class Layer:
             self._trees["all"] = shapely.STRtree(self.geoms)
         return self._trees["all"]
 
+    def _candidates(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features of any period containing each point.
+
+        Each distinct point is tested once. Returns the candidate feature indices
+        (grouped by point, lower index first) and, per input point, the position
+        of its first candidate and how many it has.
+        """
+        inv, uniq = _distinct_points(lon, lat)
+        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
+        order = np.lexsort((f_i, p_i))
+        p_i, f_i = p_i[order], f_i[order]
+        counts = np.bincount(p_i, minlength=len(uniq))
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        return f_i, first[inv], counts[inv]
+
     def locate(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Index of the feature containing each point on its day, or -1.
 
@@ -118,16 +133,10 @@ class Layer:
         ok = ~(np.isnan(lon) | np.isnan(lat) | np.isnat(days))
         if not ok.any() or len(self.geoms) == 0:
             return out
-        inv, uniq = _distinct_points(lon[ok], lat[ok])
-        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
-        order = np.lexsort((f_i, p_i))
-        p_i, f_i = p_i[order], f_i[order]
-        counts = np.bincount(p_i, minlength=len(uniq))
-        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        f_i, rec_first, rec_count = self._candidates(lon[ok], lat[ok])
         d = days[ok]
-        rec_first, rec_count = first[inv], counts[inv]
         res = np.full(len(d), -1, dtype=np.int64)
-        for k in range(int(counts.max()) if len(counts) else 0):
+        for k in range(int(rec_count.max()) if len(rec_count) else 0):
             todo = np.flatnonzero((rec_count > k) & (res < 0))
             if len(todo) == 0:
                 break
@@ -156,16 +165,10 @@ class Layer:
         if not ok.any() or len(self.geoms) == 0:
             return empty, empty
         rows = np.flatnonzero(ok)
-        inv, uniq = _distinct_points(lon[ok], lat[ok])
-        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
-        order = np.lexsort((f_i, p_i))
-        p_i, f_i = p_i[order], f_i[order]
-        counts = np.bincount(p_i, minlength=len(uniq))
-        start0 = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        rec_first, rec_count = start0[inv], counts[inv]
+        f_i, rec_first, rec_count = self._candidates(lon[ok], lat[ok])
         f0, l0 = first[ok], last[ok]
         recs, feats = [], []
-        for k in range(int(counts.max()) if len(counts) else 0):
+        for k in range(int(rec_count.max()) if len(rec_count) else 0):
             todo = np.flatnonzero(rec_count > k)
             if len(todo) == 0:
                 break
