@@ -49,8 +49,6 @@ def _load_borders_arg(path: Path | None):
 def _join(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    pass
-
     from geo.borders import BordersError
     from geo.gazetteer import load_gazetteer
     from geo.join import join_records, neutralise_formulas

@@ -53,7 +53,8 @@ def _layer(gdf, start: np.ndarray, end: np.ndarray, names: list[str], extra: dic
     })
     props.insert(0, "unit", props["name"])
     props.insert(0, "id", [f"{n}@{s}#{i}" for i, (n, s) in enumerate(zip(props["name"], props["valid_from"]))])
-    props["source"] = extra.get("source", ["user borders"] * int(keep.sum()))[: int(keep.sum())] if "source" in extra else "user borders"
+    if "source" not in props:
+        props["source"] = "user borders"
     return Layer("polities", props, geoms[keep], start[keep].astype("datetime64[D]"), end[keep].astype("datetime64[D]"))
 
 
