@@ -247,6 +247,9 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
             "autonomy": _names_over_span(borders, "republics", lon, lat, first, last, level="autonomous"),
             "kz_region": _names_over_span(borders, "kazakh_regions", lon, lat, first, last),
         }
+        # a republic named without a town is drawn at its capital: that is not a claim about the capital's oblast
+        republic_level = np.array([p.kind == "republic" for p in uniq], dtype=bool)[codes]
+        cols["kz_region"] = np.where(republic_level, "", cols["kz_region"])
         occ = _names_over_span(borders, "occupation", lon, lat, first, last)
         occupier = _names_over_span(borders, "occupation", lon, lat, first, last, field_name="occupier")
         for name, values in cols.items():

@@ -26,7 +26,7 @@ from geo.names import fold
 
 CANONICAL = (
     "id", "origin", "destination", "via", "date", "date_end", "count", "count_low", "count_high", "unit",
-    "nationality", "category", "source", "archival_ref", "notes",
+    "nationality", "category", "source", "archival_ref", "notes", "part_of",
 )
 REQUIRED = ("origin", "destination", "date")
 
@@ -50,6 +50,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("source", "источник", "дереккөз", "көзі"),
     "archival_ref": ("archival_ref", "archival ref", "шифр", "архивный шифр", "архивная ссылка", "ф/о/д/л", "архив"),
     "notes": ("notes", "note", "примечание", "примечания", "ескерту", "comment", "comments"),
+    "part_of": ("part_of", "part of", "входит в", "итог", "total id"),
 }
 _ALIAS_TO_COLUMN = {fold(a).strip(): col for col, aliases in HEADER_ALIASES.items() for a in aliases}
 

@@ -37,6 +37,7 @@ _NATIONALITY_WORDS = {
     "Estonian": ("эстонец", "эстонцы", "estonian", "estonians"),
     "Finnish": ("финн", "финны", "finnish", "finns"),
     "Czech": ("чех", "чехи", "czech", "czechs"),
+    "Czechoslovak": ("чехословак", "чехословаки", "czechoslovak", "czechoslovaks", "чехи и словаки"),
     "Slovak": ("словак", "словаки", "slovak", "slovaks"),
     "Bulgarian": ("болгарин", "болгары", "bulgarian", "bulgarians"),
     "Italian": ("итальянец", "итальянцы", "italian", "italians"),
@@ -54,6 +55,8 @@ _NATIONALITY_WORDS = {
     "Meskhetian Turk": ("турки-месхетинцы", "месхетинцы", "meskhetian turks", "meskhetian turk"),
     "Jewish": ("еврей", "евреи", "jewish", "jews"),
     "Romanian": ("румын", "румыны", "romanian", "romanians"),
+    "Polish and German": ("поляки и немцы", "poles and germans"),
+    "Chechen and Ingush": ("чеченцы и ингуши", "вайнахи", "chechens and ingush", "vainakh"),
     "Kazakh": ("казах", "казахи", "kazakh", "kazakhs", "қазақ"),
 }
 _CATEGORY_INDEX = {fold(w): c for c, words in _CATEGORY_WORDS.items() for w in words + (c, c.replace("_", " "))}
