@@ -123,6 +123,28 @@ def _locate(args: argparse.Namespace) -> int:
     return 0 if place.resolved else 3
 
 
+def _data_check(args: argparse.Namespace) -> int:
+    from geo.dataset import check_totals, load_dataset, problems, summary
+
+    ds = load_dataset(args.folder)
+    rec = ds.records
+    print(f"{len(rec)} records accepted, {len(ds.joined.rejected)} rejected; {len(ds.sources)} sources; "
+          f"{len(ds.totals)} totals; {len(ds.stories)} stories")
+    print(f"{int(rec['count'].notna().sum())} records with a count, {int(rec['count'].isna().sum())} with none; "
+          f"{int((rec['count_low'] != rec['count_high']).fillna(False).sum())} with a low-high range")
+    for name, table in summary(rec).items():
+        print(f"\nby {name.replace('_', ' ')}:")
+        print(table.to_string(index=False))
+    print("\nbreakdowns against their totals:")
+    print(check_totals(rec, ds.totals)[["id", "parts", "parts_unknown", "parts_sum", "total_best", "total_low",
+                                        "total_high", "complete", "status"]].to_string(index=False))
+    found = problems(ds)
+    for line in found:
+        print(f"problem: {line}", file=sys.stderr)
+    print(f"\n{len(found)} problems")
+    return 1 if found else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from geo.builder import DEFAULT_ADMIN1
@@ -154,5 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("--date", required=True, help="1938-06-01, 1941, 09.1941 ...")
     lo.add_argument("--borders", type=Path)
     lo.set_defaults(func=_locate)
+    d = sub.add_parser("data-check", help="check the bundled (or another) dataset and print its summary")
+    d.add_argument("--folder", type=Path, help="folder with movements.csv, sources.csv, totals.csv, stories/")
+    d.set_defaults(func=_data_check)
     args = parser.parse_args(argv)
     return args.func(args)
