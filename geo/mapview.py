@@ -57,7 +57,7 @@ def _clean(value: object) -> object:
     return value
 
 
-def layer_geojson(borders: Borders, day: dt.date | str, layer: str) -> dict:
+def layer_geojson(borders: Borders, day: dt.date | str, layer: str, tolerance: float = DISPLAY_TOLERANCE) -> dict:
     """The features of ``layer`` valid on ``day`` as display GeoJSON.
 
     Geometry is simplified by :data:`DISPLAY_TOLERANCE` and rounded to
@@ -65,7 +65,7 @@ def layer_geojson(borders: Borders, day: dt.date | str, layer: str) -> dict:
     neighbours of a polity differ (greedy colouring).
     """
     df = borders.on(day, layer)
-    geoms = shapely.simplify(np.asarray(df["geometry"].to_numpy(), dtype=object), DISPLAY_TOLERANCE, preserve_topology=True)
+    geoms = shapely.simplify(np.asarray(df["geometry"].to_numpy(), dtype=object), tolerance, preserve_topology=True)
     colors = _greedy_colors(geoms) if layer == "polities" else [0] * len(df)
     feats = []
     for (_, row), geom, color in zip(df.iterrows(), geoms, colors):
@@ -192,3 +192,103 @@ _PAGE = """<!doctype html>
 </script>
 </body></html>
 """
+
+
+#: Colour per record category: Paul Tol's bright and muted qualitative schemes (colour-blind safe).
+CATEGORY_COLORS = {
+    "deportation": "#CC3311", "political_emigrant": "#0077BB", "labour_immigrant": "#009988",
+    "specialist": "#33BBEE", "evacuation": "#EE7733", "repatriation": "#AA3377", "re_emigration": "#882255",
+    "arrest": "#000000", "camp_transfer": "#555555", "resettlement": "#999933",
+}
+#: Oblast choropleth ramp (Tol's YlOrBr, sequential, colour-blind safe), lightest first.
+CHOROPLETH = ("#FFFBD5", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#8C2D04")
+FLOW_TOLERANCE = 0.08
+VIEWS = {"europe": ([50, 30], 3.5), "ussr": ([55, 60], 3.0), "kazakhstan": ([48, 67], 4.75)}
+
+
+def layer_features_between(borders: Borders, layer: str, first: dt.date, last: dt.date,
+                           tolerance: float = FLOW_TOLERANCE) -> dict:
+    """Every feature of ``layer`` valid at some time in ``first..last``, with its validity.
+
+    The browser shows the ones valid on the year it draws, so a year step needs no server.
+    Polities are coloured once (greedy, over all features shown together).
+    """
+    lay = borders[layer]
+    lo, hi = np.datetime64(first, "D"), np.datetime64(last, "D")
+    keep = (lay.start <= hi) & (lay.end >= lo)
+    props = lay.props[keep].reset_index(drop=True)
+    geoms = shapely.simplify(lay.geoms[keep], tolerance, preserve_topology=True)
+    colors = [0] * len(geoms)
+    if layer == "polities" and len(geoms):
+        # colour by polity name so a state keeps its colour across periods
+        names = props["name"].astype(str).to_numpy()
+        uniq, inv = np.unique(names, return_inverse=True)
+        per_name = np.array([shapely.union_all(geoms[inv == k]) for k in range(len(uniq))], dtype=object)
+        c = _greedy_colors(per_name)
+        colors = [c[k] for k in inv]
+    feats = []
+    for i, geom in enumerate(geoms):
+        row = props.iloc[i]
+        p = {k: _clean(row[k]) for k in _PROPS if k in row.index}
+        p["color"] = int(colors[i])
+        feats.append({"type": "Feature", "properties": p, "geometry": _round_coords(json.loads(shapely.to_geojson(geom)))})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _flow_rows(flows) -> list[dict]:
+    out = []
+    for r in flows.itertuples(index=False):
+        out.append({"o": r.origin, "d": r.destination, "a": [round(float(r.origin_lat), 3), round(float(r.origin_lon), 3)],
+                    "b": [round(float(r.destination_lat), 3), round(float(r.destination_lon), 3)],
+                    "p": float(r.people), "lo": float(r.low), "hi": float(r.high), "n": int(r.records),
+                    "u": int(r.unknown), "c": r.category, "ids": list(r.ids)})
+    return out
+
+
+def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
+                  first: dt.date, last: dt.date, all_years=None, view: str = "europe", year: int | None = None,
+                  choropleth: dict[str, float] | None = None, height: int = 640, title: str = "",
+                  lang_labels: dict[str, str] | None = None) -> str:
+    """A standalone, offline HTML flow map that steps through years in the browser.
+
+    Parameters
+    ----------
+    borders : Borders
+        The border layers; every polity and oblast valid in ``first..last`` is inlined
+        once with its validity, and the page shows those valid on the year drawn.
+    flows_by_year : dict
+        Year -> flows (the frame of :func:`geo.flows.aggregate`) active in that year.
+    records : dict
+        Record id -> fields shown when a flow is clicked (text only; inserted with
+        ``textContent``, never as HTML).
+    first, last : datetime.date
+        The period; ``all_years`` (flows of the whole period) is shown before play.
+    view : str
+        ``europe``, ``ussr`` or ``kazakhstan``.
+    choropleth : dict, optional
+        Oblast name -> value shading the Kazakh oblasts.
+
+    Returns
+    -------
+    str
+        HTML with Leaflet inlined from the xstatic-leaflet package; no external URL.
+    """
+    js, css = _leaflet()
+    years = sorted(flows_by_year)
+    peak = max([float(f["people"].max()) for f in flows_by_year.values() if len(f)] +
+               ([float(all_years["people"].max())] if all_years is not None and len(all_years) else []) + [1.0])
+    center, zoom = VIEWS.get(view, VIEWS["europe"])
+    data = {
+        "polities": layer_features_between(borders, "polities", first, last),
+        "kazakh_regions": layer_features_between(borders, "kazakh_regions", first, last, 0.02),
+        "flows": {str(y): _flow_rows(f) for y, f in flows_by_year.items()},
+        "all": _flow_rows(all_years) if all_years is not None else None,
+        "records": records, "years": years, "year": year, "peak": peak,
+        "palette": PALETTE, "cat": CATEGORY_COLORS, "ramp": CHOROPLETH,
+        "choropleth": choropleth, "center": center, "zoom": zoom, "title": title,
+        "first": str(first), "last": str(last),
+    }
+    page = Path(__file__).with_name("flowmap.html").read_text("utf-8")
+    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
+        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
+

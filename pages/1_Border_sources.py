@@ -23,6 +23,6 @@ def _read(name: str) -> pd.DataFrame:
 
 
 st.subheader("Sources")
-st.dataframe(_read("sources.yaml"), hide_index=True, use_container_width=True)
+st.dataframe(_read("sources.yaml"), hide_index=True, width="stretch")
 st.subheader("Lines drawn by the project")
-st.dataframe(_read("cuts.yaml").drop(columns=["ring"]), hide_index=True, use_container_width=True)
+st.dataframe(_read("cuts.yaml").drop(columns=["ring"]), hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "pages" / "0_Borders_of_a_date.py")
 
 
 def _run(**params) -> AppTest:
@@ -47,3 +47,39 @@ def test_changing_the_date_updates_the_url_and_the_table():
     at.date_input[0].set_value(dt.date(1945, 6, 1)).run()
     assert "1945-06-01" in str(at.query_params["date"])
     assert "Kokchetav Oblast" in set(at.dataframe[0].value["name"])
+
+
+HOME = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _home(**params) -> AppTest:
+    at = AppTest.from_file(HOME, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_flow_page_defaults_and_writes_its_state_to_the_url():
+    at = _home()
+    assert not at.exception
+    assert at.slider[0].value == (1936, 1944)
+    assert "1936-1944" in str(at.query_params["years"])
+    flows = at.dataframe[0].value
+    assert (flows["people (known counts)"] > 0).any()
+
+
+def test_filters_from_the_url_change_the_totals():
+    at = _home(years="1937-1937", nat="Korean", group="polity")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["People (known counts)"] == "171,781"
+    assert set(at.dataframe[0].value["destination"]) == {"Kazakh SSR", "Uzbek SSR"}
+
+
+@pytest.mark.parametrize("params, fragment", [({"years": "3000"}, "outside"), ({"nat": "Martian"}, "Martian"),
+                                              ({"group": "galaxy"}, "galaxy"), ({"view": "mars"}, "mars")])
+def test_bad_url_parameters_fall_back_with_a_note(params, fragment):
+    at = _home(**params)
+    assert not at.exception
+    assert any(fragment in w.value for w in at.warning)
+

@@ -48,7 +48,7 @@ def _kazakh_names(page, day: str | None = None) -> list[str]:
 
 
 def test_map_of_a_date_offline_without_errors(chrome, app_url, artifacts):
-    page, frame, requests, errors, _ = _open(chrome, app_url + "/?date=1941-06-01")
+    page, frame, requests, errors, _ = _open(chrome, app_url + "/Borders_of_a_date?date=1941-06-01")
     page.wait_for_timeout(800)
     names = _kazakh_names(page)
     assert "Semipalatinsk Oblast" in names and "Kokchetav Oblast" not in names
@@ -61,7 +61,7 @@ def test_map_of_a_date_offline_without_errors(chrome, app_url, artifacts):
 
 
 def test_hovering_a_state_shows_its_name_and_dates(chrome, app_url):
-    page, _, _, _, _ = _open(chrome, app_url + "/?date=1930-06-01")
+    page, _, _, _, _ = _open(chrome, app_url + "/Borders_of_a_date?date=1930-06-01")
     text = _frame(page).evaluate("""() => {
         let out = null;
         window.atlasMap.polities.eachLayer(l => {
@@ -75,7 +75,7 @@ def test_hovering_a_state_shows_its_name_and_dates(chrome, app_url):
 
 
 def test_a_copied_url_restores_the_date_and_a_new_date_changes_the_map(chrome, app_url):
-    page, _, _, _, _ = _open(chrome, app_url + "/?date=1945-06-01")
+    page, _, _, _, _ = _open(chrome, app_url + "/Borders_of_a_date?date=1945-06-01")
     assert "Kokchetav Oblast" in _kazakh_names(page, "1945-06-01")
     year = page.get_by_role("spinbutton", name="year, Date")
     year.click()
@@ -88,7 +88,7 @@ def test_a_copied_url_restores_the_date_and_a_new_date_changes_the_map(chrome, a
 
 
 def test_a_bad_date_in_the_url_is_explained(chrome, app_url):
-    page, _, _, _, _ = _open(chrome, app_url + "/?date=3000-01-01")
+    page, _, _, _, _ = _open(chrome, app_url + "/Borders_of_a_date?date=3000-01-01")
     assert page.get_by_text(re.compile("3000-01-01 is outside")).first.is_visible()
     page.close()
 
@@ -120,4 +120,88 @@ def test_hostile_text_in_border_data_stays_text(chrome):
     assert page.title() == "atlas"
     assert not dialogs
     assert page.locator("img[src=x]").count() == 0
+    page.close()
+
+
+def _flow_frame(page, timeout: float = 60.0):
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for f in page.frames:
+            if f == page.main_frame:
+                continue
+            try:
+                if f.evaluate("() => !!(window.atlasMap && window.atlasMap.setYear)"):
+                    return f
+            except Exception:
+                continue
+        page.wait_for_timeout(250)
+    raise AssertionError("no flow map iframe")
+
+
+def _open_flows(chrome, url):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page, _flow_frame(page), requests, errors
+
+
+def test_flow_map_steps_years_in_the_browser_and_shows_sources(chrome, app_url, artifacts):
+    page, frame, requests, errors = _open_flows(chrome, app_url + "/?years=1936-1944")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "flows_home.png"), full_page=True)
+    years = frame.evaluate("() => window.atlasMap.years")
+    assert years[0] == 1936 and years[-1] == 1944
+    frame.evaluate("() => window.atlasMap.setYear(1)")  # 1937: the Korean deportation
+    d37 = frame.evaluate("() => window.atlasMap.drawn().map(f => f.o + '|' + f.d + '|' + f.p)")
+    assert any("Far Eastern Krai" in x and "95256" in x for x in d37)
+    frame.locator("#year").click()
+    page.keyboard.press("ArrowRight")  # 1938, no server round trip
+    assert frame.evaluate("() => window.atlasMap.year") == 1938
+    d38 = frame.evaluate("() => window.atlasMap.drawn().map(f => f.o + '|' + f.d + '|' + f.p)")
+    assert d38 != d37
+    frame.evaluate("() => window.atlasMap.setYear(4)")  # 1940
+    frame.evaluate("() => { const l = window.atlasMap.flows.getLayers().filter(l => l.feature)"
+                   ".find(l => l.feature.d.indexOf('North Kazakhstan') >= 0); l.fire('click'); }")
+    panel = frame.locator("#panel").inner_text()
+    assert "20,046" in panel and "Historia na mapie" in panel
+    page.screenshot(path=str(artifacts / "flows_1940_panel.png"), full_page=True)
+    external = [u for u in requests if not u.startswith(LOCAL)]
+    assert not external, external
+    assert not errors, errors
+    page.close()
+
+
+def test_flow_filters_live_in_the_url(chrome, app_url):
+    page, frame, _, errors = _open_flows(chrome, app_url + "/?years=1937-1937&nat=Korean&group=polity")
+    page.get_by_text("171,781").first.wait_for(timeout=30000)
+    drawn = frame.evaluate("() => window.atlasMap.drawn().map(f => f.d)")
+    assert set(drawn) == {"Kazakh SSR", "Uzbek SSR"}  # with the later Kazakh SSR → Uzbek SSR moves (no count)
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("path, shot", [("/Kazakhstan?years=1940-1940", "kazakhstan_1940.png"),
+                                        ("/Explorer?years=1944-1944", "explorer_1944.png"),
+                                        ("/Sources_and_method", "sources.png")])
+def test_every_page_opens_offline_without_errors(chrome, app_url, artifacts, path, shot):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url + path)
+    page.get_by_role("heading", level=1).first.wait_for(timeout=60000)
+    page.wait_for_timeout(2500)
+    page.screenshot(path=str(artifacts / shot), full_page=True)
+    assert not [u for u in requests if not u.startswith(LOCAL)]
+    assert not errors, errors
+    if path.startswith("/Kazakhstan"):
+        frame = _flow_frame(page)
+        shaded = frame.evaluate("() => { let n = 0; window.atlasMap.map.eachLayer(l => { if (l.feature && l.options && "
+                                "l.options.fillColor && l.options.fillColor !== '#ffffff' && l.feature.properties.capital) n++; }); return n; }")
+        assert shaded >= 6
     page.close()

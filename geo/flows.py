@@ -1,0 +1,164 @@
+"""Flows: joined movement records filtered, grouped and summed into arrows.
+
+Records on one route are summed into one flow. Known counts are added; records with no
+count are counted apart (``unknown``) and never turned into a number. Ends can be
+grouped by place, by the polity of the record's date, or by Kazakh oblast (the way
+FlowmapBlue clusters locations), so "Ukrainian SSR → Kazakh SSR, 1936" can be one arrow
+and the same records can be opened up into towns and oblasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+GROUPS = ("place", "polity", "oblast")
+ENDS = ("origin", "destination")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view shows: a year range and optional value lists (empty means all)."""
+
+    year_from: int = 1918
+    year_to: int = 1960
+    nationalities: tuple[str, ...] = field(default_factory=tuple)
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    origin_polities: tuple[str, ...] = field(default_factory=tuple)
+    destination_regions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def years_of(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """First and last calendar year each record covers (its date range, or its date)."""
+    first = pd.to_datetime(records["date_from"]).dt.year.to_numpy()
+    last = pd.to_datetime(records["date_to"]).dt.year.to_numpy()
+    return first, last
+
+
+def _first_name(values: pd.Series) -> pd.Series:
+    """For a span such as "Poland → USSR", the name at the start of the record's dates."""
+    return values.astype(str).str.split(" → ").str[0]
+
+
+def _republic(records: pd.DataFrame, end: str) -> pd.Series:
+    """The autonomous republic of the date where there is one (Kazakh ASSR in 1936), else the union
+    republic, else the polity."""
+    aut = _first_name(records[f"{end}_autonomy"])
+    rep = _first_name(records[f"{end}_republic"])
+    pol = _first_name(records[f"{end}_polity"])
+    return aut.where(aut != "", rep.where(rep != "", pol))
+
+
+def destination_region(records: pd.DataFrame) -> pd.Series:
+    """The destination as a lecturer names it: the Kazakh oblast, else the republic, else the polity."""
+    kz = _first_name(records["destination_kz_region"])
+    out = kz.where(kz != "", _republic(records, "destination"))
+    return out.where(out != "", records["destination_place"].astype(str))
+
+
+def filter_records(records: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Records whose dates overlap the year range and whose values pass the filters."""
+    first, last = years_of(records)
+    keep = (first <= f.year_to) & (last >= f.year_from)
+    if f.nationalities:
+        keep &= records["nationality"].isin(f.nationalities).to_numpy()
+    if f.categories:
+        keep &= records["category"].isin(f.categories).to_numpy()
+    if f.origin_polities:
+        keep &= _first_name(records["origin_polity"]).isin(f.origin_polities).to_numpy()
+    if f.destination_regions:
+        keep &= destination_region(records).isin(f.destination_regions).to_numpy()
+    return records[keep]
+
+
+def _ends(records: pd.DataFrame, end: str, group: str) -> pd.DataFrame:
+    """Key, label and point of one end of every record under ``group``."""
+    lat = records[f"{end}_lat"].astype(float).to_numpy()
+    lon = records[f"{end}_lon"].astype(float).to_numpy()
+    place = records[f"{end}_place"].astype(str)
+    if group == "place":
+        key = place
+    elif group == "polity":
+        key = _republic(records, end).where(lambda s: s != "", place)
+    elif group == "oblast":
+        key = destination_region(records) if end == "destination" else place
+    else:
+        raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
+    df = pd.DataFrame({"key": key.to_numpy(), "lat": lat, "lon": lon}, index=records.index)
+    if group != "place":  # a group is drawn at the mean of its members' points
+        df[["lat", "lon"]] = df.groupby("key")[["lat", "lon"]].transform("mean")
+    return df
+
+
+def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
+    """One row per route: summed known counts, the records behind it and their spread.
+
+    Columns: ``origin``, ``destination``, their ``*_lat``/``*_lon``, ``people`` (sum of
+    known best counts), ``low``/``high`` (sums of the bounds, a record's best standing in
+    for a missing bound), ``records``, ``unknown`` (records with no count), ``category``
+    (the category with most people, else most records), ``categories``, ``ids``.
+    """
+    if records.empty:
+        return pd.DataFrame(columns=["origin", "destination", "origin_lat", "origin_lon", "destination_lat",
+                                     "destination_lon", "people", "low", "high", "records", "unknown", "category",
+                                     "categories", "ids"])
+    o, d = _ends(records, "origin", group), _ends(records, "destination", group)
+    best = records["count"].astype("Float64")
+    df = pd.DataFrame({
+        "origin": o["key"], "destination": d["key"],
+        "origin_lat": o["lat"], "origin_lon": o["lon"], "destination_lat": d["lat"], "destination_lon": d["lon"],
+        "people": best.fillna(0).astype(float),
+        "low": records["count_low"].astype("Float64").fillna(best).fillna(0).astype(float),
+        "high": records["count_high"].astype("Float64").fillna(best).fillna(0).astype(float),
+        "unknown": best.isna().astype(int),
+        "category": records["category"].astype(str),
+        "id": records["id"].astype(str),
+    })
+    df = df[df["origin"] != df["destination"]]
+    g = df.groupby(["origin", "destination"], sort=False)
+    out = g.agg(origin_lat=("origin_lat", "first"), origin_lon=("origin_lon", "first"),
+                destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
+                people=("people", "sum"), low=("low", "sum"), high=("high", "sum"),
+                records=("id", "size"), unknown=("unknown", "sum"),
+                ids=("id", lambda s: list(s)), categories=("category", lambda s: sorted(set(s)))).reset_index()
+    by_cat = df.groupby(["origin", "destination", "category"], sort=False).agg(p=("people", "sum"), n=("id", "size"))
+    top = by_cat.reset_index().sort_values(["p", "n"], ascending=False).drop_duplicates(["origin", "destination"])
+    out = out.merge(top[["origin", "destination", "category"]], on=["origin", "destination"], how="left")
+    return out.sort_values(["people", "records"], ascending=False).reset_index(drop=True)
+
+
+def flows_by_year(records: pd.DataFrame, years: range, group: str) -> dict[int, pd.DataFrame]:
+    """The flows active in each year: a record spanning 1925-1932 appears in each of those years."""
+    first, last = years_of(records)
+    return {y: aggregate(records[(first <= y) & (last >= y)], group) for y in years}
+
+
+def flows_geojson(flows: pd.DataFrame) -> dict:
+    """Flows as GeoJSON LineStrings (straight; the map draws them curved)."""
+    feats = []
+    for r in flows.itertuples(index=False):
+        props = {k: getattr(r, k) for k in ("origin", "destination", "people", "low", "high", "records", "unknown",
+                                             "category")}
+        props["ids"] = list(r.ids)
+        feats.append({"type": "Feature", "properties": {k: (float(v) if isinstance(v, np.floating) else
+                                                            int(v) if isinstance(v, np.integer) else v)
+                                                        for k, v in props.items()},
+                      "geometry": {"type": "LineString", "coordinates": [[round(r.origin_lon, 4), round(r.origin_lat, 4)],
+                                                                          [round(r.destination_lon, 4), round(r.destination_lat, 4)]]}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def oblast_arrivals(records: pd.DataFrame) -> pd.DataFrame:
+    """Arrivals per Kazakh oblast: known people, records and records without a count.
+
+    Only records whose destination lies in one oblast for the whole of their dates are
+    counted; republic-level records ("Kazakh SSR") are reported apart, never spread.
+    """
+    kz = records["destination_kz_region"].astype(str)
+    one = records[(kz != "") & ~kz.str.contains(" → ")]
+    t = one.groupby("destination_kz_region").agg(
+        people=("count", lambda s: float(s.astype("Float64").fillna(0).sum())),
+        records=("id", "size"), unknown=("count", lambda s: int(s.isna().sum()))).reset_index()
+    return t.rename(columns={"destination_kz_region": "oblast"}).sort_values("people", ascending=False, ignore_index=True)

@@ -1,0 +1,83 @@
+"""Flow aggregation and the flow map page built from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from geo.borders import bundled_borders
+from geo.dataset import bundled_dataset
+from geo.flows import Filters, aggregate, filter_records, flows_by_year, flows_geojson, oblast_arrivals
+from geo.mapview import flow_map_html
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return bundled_dataset().records
+
+
+def test_one_route_is_one_flow_and_sums_never_double_count(rec):
+    apr = rec[rec["part_of"] == "pl-1940-04"]
+    by_place = aggregate(apr, "place")
+    assert len(by_place) == 6 and by_place["people"].sum() == 60351
+    by_polity = aggregate(apr, "polity")
+    assert len(by_polity) == 1 and by_polity.iloc[0]["people"] == 60351 and by_polity.iloc[0]["records"] == 6
+    assert by_polity.iloc[0]["destination"] == "Kazakh SSR"
+
+
+def test_polity_grouping_names_the_polities_of_the_date(rec):
+    f = aggregate(filter_records(rec, Filters(1936, 1936)), "polity").set_index(["origin", "destination"])
+    # in 1936 Kazakhstan was still an ASSR inside the RSFSR until December
+    assert f.loc[("Ukrainian SSR", "Kazakh ASSR"), "people"] == 69977
+    f37 = aggregate(filter_records(rec, Filters(1937, 1937), ), "polity").set_index(["origin", "destination"])
+    assert ("Russian SFSR", "Kazakh SSR") in f37.index
+
+
+def test_unknown_counts_are_kept_apart_not_turned_into_numbers(rec):
+    v = rec[rec["part_of"] == "vainakh-1944"]
+    fl = aggregate(v, "oblast")
+    assert fl["people"].sum() == 0 and fl["unknown"].sum() == len(v) == 14
+
+
+def test_filters_select_by_year_overlap_and_values(rec):
+    span = filter_records(rec, Filters(1930, 1930))  # Interhelpo 1925-1932 is active in 1930
+    assert "lab-1925-interhelpo" in set(span["id"])
+    kor = filter_records(rec, Filters(1918, 1960, nationalities=("Korean",)))
+    assert set(kor["nationality"]) == {"Korean"} and len(kor) == 3
+    dest = filter_records(rec, Filters(1940, 1940, destination_regions=("Pavlodar Oblast",)))
+    assert list(dest["id"]) == ["dep-1940-04-pavlodar-oblast"]
+
+
+def test_flows_by_year_follow_each_records_dates(rec):
+    by = flows_by_year(filter_records(rec, Filters(1924, 1926)), range(1924, 1927), "place")
+    assert by[1924]["people"].sum() >= 123 + 60
+    assert any(by[1926]["destination"].str.contains("Bishkek"))
+
+
+def test_oblast_arrivals_never_spread_republic_level_records(rec):
+    t = oblast_arrivals(filter_records(rec, Filters(1940, 1940))).set_index("oblast")
+    assert t.loc["North Kazakhstan Oblast", "people"] == 20046
+    assert "Alma-Ata Oblast" not in t.index  # the 1940-02 'Kazakh SSR' record is not given to the capital's oblast
+
+
+def test_flows_geojson_is_valid(rec):
+    g = flows_geojson(aggregate(rec, "place"))
+    assert g["features"] and all(len(f["geometry"]["coordinates"]) == 2 for f in g["features"])
+    json.dumps(g)
+
+
+def test_flow_map_is_offline_escaped_and_within_budget(rec):
+    hostile = "</script><img src=x onerror=alert(1)>${7*7}`"
+    f = filter_records(rec, Filters(1941, 1941))
+    cards = {i: {"date": hostile, "count": "1", "what": hostile, "route": hostile, "sources": [hostile], "notes": hostile}
+             for i in f["id"]}
+    html = flow_map_html(bundled_borders(), flows_by_year(f, range(1941, 1942), "place"), cards,
+                         first=dt.date(1941, 1, 1), last=dt.date(1941, 12, 31))
+    ours = html.split("const D = ", 1)[1]  # our script and data (Leaflet's own source names its website in a string)
+    assert not re.search(r"https?://", ours)
+    assert not re.search(r"url\(['\"]?https?:", html) and not re.search(r"<(script|link|img)[^>]+(src|href)=['\"]?https?:", html)
+    assert "<img src=x" not in html and "</script><img" not in html
+    assert len(html.encode()) < 1_000_000, len(html.encode())  # one year's payload (issue: <= 1 MB)
