@@ -13,7 +13,10 @@ def _open(chrome, url):
     page = chrome.new_page(viewport={"width": 1280, "height": 900})
     requests, errors, dialogs = [], [], []
     page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # Streamlit's frontend, opened at a page path, first probes <path>/_stcore/health and host-config
+    # (404) before finding the server root; those probes are its own, every other 404 is an error.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 404" not in m.text else None)
+    page.on("response", lambda r: errors.append(f"404 {r.url}") if r.status == 404 and "/_stcore/" not in r.url else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
