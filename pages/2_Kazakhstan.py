@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -20,9 +18,8 @@ rec = ui.filtered(f)
 table = oblast_arrivals(rec)
 shade = tuple(sorted(zip(table["oblast"], table["people"].astype(float))))
 components.html(ui.map_html(f, "oblast", "kazakhstan", shade), height=700)
-modern = {}
-for feat in json.loads(json.dumps(ui.borders()["kazakh_regions"].props[["name", "name_modern"]].to_dict("records"))):
-    modern.setdefault(feat["name"], feat.get("name_modern") or "")
+props = ui.borders()["kazakh_regions"].props
+modern = dict(zip(props["name"], props["name_modern"].fillna("")))
 table.insert(1, "today", table["oblast"].map(modern).fillna(""))
 st.subheader("Per oblast")
 st.dataframe(table.rename(columns={"people": "people (known counts)", "unknown": "records without a count"}),
