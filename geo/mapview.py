@@ -39,13 +39,13 @@ def _leaflet() -> tuple[str, str]:
     return (base / "leaflet.js").read_text("utf-8"), (base / "leaflet.css").read_text("utf-8")
 
 
-def _round_coords(obj: object) -> object:
+def _round_coords(obj: object, decimals: int = DISPLAY_DECIMALS) -> object:
     if isinstance(obj, float):
-        return round(obj, DISPLAY_DECIMALS)
+        return round(obj, decimals)
     if isinstance(obj, list):
-        return [_round_coords(v) for v in obj]
+        return [_round_coords(v, decimals) for v in obj]
     if isinstance(obj, dict):
-        return {k: _round_coords(v) for k, v in obj.items()}
+        return {k: _round_coords(v, decimals) for k, v in obj.items()}
     return obj
 
 
@@ -92,7 +92,7 @@ def _greedy_colors(geoms: np.ndarray) -> list[int]:
 
 def _safe_json(data: object) -> str:
     """JSON that can sit inside a <script> element without closing it."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def borders_map_html(borders: Borders, day: dt.date | str, *, height: int = 620, title: str = "") -> str:
@@ -203,7 +203,41 @@ CATEGORY_COLORS = {
 #: Oblast choropleth ramp (Tol's YlOrBr, sequential, colour-blind safe), lightest first.
 CHOROPLETH = ("#FFFBD5", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#8C2D04")
 FLOW_TOLERANCE = 0.08
+#: Today's outlines outside the atlas's focus are context only: coarser, rounded to 0.1 degree,
+#: and without islands smaller than OUTLINE_MIN_AREA square degrees.
+OUTLINE_TOLERANCE = 0.25
+OUTLINE_MIN_AREA = 0.3
+#: Properties the flow map's tooltips use (the border pages carry the full set).
+_FLOW_PROPS = ("id", "name", "name_modern", "capital", "valid_from", "valid_to", "kind")
 VIEWS = {"europe": ([50, 30], 3.5), "ussr": ([55, 60], 3.0), "kazakhstan": ([48, 67], 4.75)}
+
+
+def _encode_geometry(geom, decimals: int) -> list:
+    """Polygon rings as flat integer deltas: [x0, y0, dx1, dy1, ...] at 10**decimals per degree.
+
+    Several times shorter than GeoJSON text; ``flowmap.html`` decodes it back (``decodeGeom``).
+    Returned as a list of polygons, each a list of rings.
+    """
+    scale = 10 ** decimals
+    polys = []
+    parts = shapely.get_parts(geom)
+    while len(parts) and np.isin(shapely.get_type_id(parts), (4, 5, 6, 7)).any():  # collections in collections
+        parts = shapely.get_parts(parts)
+    for poly in parts:
+        if shapely.get_type_id(poly) != 3:  # only polygons are drawn
+            continue
+        rings = [shapely.get_exterior_ring(poly), *shapely.get_interior_ring(poly, range(shapely.get_num_interior_rings(poly)))]
+        enc = []
+        for ring in rings:
+            q = np.round(shapely.get_coordinates(ring) * scale).astype(np.int64)
+            q = q[np.r_[True, np.any(np.diff(q, axis=0) != 0, axis=1)]]  # drop repeats after rounding
+            if len(q) < 4:
+                continue
+            d = np.vstack([q[:1], np.diff(q, axis=0)])
+            enc.append(d.ravel().tolist())
+        if enc:
+            polys.append(enc)
+    return polys
 
 
 def layer_features_between(borders: Borders, layer: str, first: dt.date, last: dt.date,
@@ -217,7 +251,14 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     lo, hi = np.datetime64(first, "D"), np.datetime64(last, "D")
     keep = (lay.start <= hi) & (lay.end >= lo)
     props = lay.props[keep].reset_index(drop=True)
-    geoms = shapely.simplify(lay.geoms[keep], tolerance, preserve_topology=True)
+    outline = (props["kind"] == "modern_outline").to_numpy() if "kind" in props else np.zeros(len(props), bool)
+    geoms = lay.geoms[keep].copy()
+    geoms[~outline] = shapely.simplify(geoms[~outline], tolerance, preserve_topology=True)
+    if outline.any():
+        parts, idx = shapely.get_parts(geoms[outline], return_index=True)
+        big = shapely.area(parts) >= OUTLINE_MIN_AREA
+        kept = [shapely.multipolygons(parts[big & (idx == k)]) for k in range(int(outline.sum()))]
+        geoms[outline] = shapely.simplify(np.array(kept, dtype=object), OUTLINE_TOLERANCE, preserve_topology=True)
     colors = [0] * len(geoms)
     if layer == "polities" and len(geoms):
         # colour by polity name so a state keeps its colour across periods
@@ -229,10 +270,11 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     feats = []
     for i, geom in enumerate(geoms):
         row = props.iloc[i]
-        p = {k: _clean(row[k]) for k in _PROPS if k in row.index}
+        p = {k: _clean(row[k]) for k in _FLOW_PROPS if k in row.index and _clean(row[k]) not in (None, "")}
         p["color"] = int(colors[i])
-        feats.append({"type": "Feature", "properties": p, "geometry": _round_coords(json.loads(shapely.to_geojson(geom)))})
-    return {"type": "FeatureCollection", "features": feats}
+        dec = 1 if outline[i] else DISPLAY_DECIMALS
+        feats.append({"p": p, "g": _encode_geometry(geom, dec), "s": 10 ** dec})
+    return {"type": "EncodedFeatures", "features": feats}
 
 
 def _flow_rows(flows) -> list[dict]:

@@ -83,3 +83,16 @@ def test_bad_url_parameters_fall_back_with_a_note(params, fragment):
     assert not at.exception
     assert any(fragment in w.value for w in at.warning)
 
+
+def test_the_map_element_carries_no_asset_from_outside():
+    at = _home(years="1941-1941")
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    html = frames[0].proto.srcdoc
+    assert "window.atlasMap" in html and "Far Eastern" not in html.split("const D = ")[0]
+    import re
+
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=['\"]?(https?:)?//", html)
+    assert not re.search(r"url\(['\"]?(https?:)?//", html)
+    assert "European part of the USSR" in html and "Polesie" in html  # the 1941 flows are in the page
+

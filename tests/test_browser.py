@@ -208,3 +208,38 @@ def test_every_page_opens_offline_without_errors(chrome, app_url, artifacts, pat
                                 "l.options.fillColor && l.options.fillColor !== '#ffffff' && l.feature.properties.capital) n++; }); return n; }")
         assert shaded >= 6
     page.close()
+
+
+def test_hostile_record_text_in_the_flow_map_stays_text(chrome):
+    import datetime as dt
+
+    import pandas as pd
+
+    from geo.borders import bundled_borders
+    from geo.flows import aggregate, flows_by_year
+    from geo.mapview import flow_map_html
+
+    evil = ['<img src=x onerror="document.title=\'pwned\'">', "${document.title='pwned'}", "`x`\\u003c/script>",
+            "<svg onload=alert(1)>", "javascript:alert(1)"]
+    rec = pd.DataFrame({
+        "id": ["r1"], "origin_place": [evil[0]], "destination_place": [evil[1]], "origin_lat": [52.5], "origin_lon": [13.4],
+        "destination_lat": [55.7], "destination_lon": [37.6], "count": pd.array([10.0], dtype="Float64"),
+        "count_low": pd.array([None], dtype="Float64"), "count_high": pd.array([None], dtype="Float64"),
+        "category": ["deportation"], "date_from": ["1941-01-01"], "date_to": ["1941-12-31"]})
+    cards = {"r1": {"date": evil[2], "count": evil[3], "what": evil[4], "route": evil[0], "sources": evil, "notes": evil[1]}}
+    html = flow_map_html(bundled_borders(), flows_by_year(rec, range(1941, 1942), "place"), cards,
+                         first=dt.date(1941, 1, 1), last=dt.date(1941, 12, 31), all_years=aggregate(rec, "place"))
+    page = chrome.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content(html)
+    page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn().length === 1")
+    title = page.title()
+    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).fire('click')")
+    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).openTooltip([54, 25])")
+    page.wait_for_timeout(300)
+    panel = page.locator("#panel").inner_text()
+    assert evil[0] in panel and evil[3] in panel  # shown as text
+    assert page.locator("#panel img, #panel svg, .leaflet-tooltip img").count() == 0
+    assert page.title() == title and title != "pwned" and not dialogs
+    page.close()

@@ -138,3 +138,22 @@ def test_totals_parse_ranges_and_approximate_counts():
     t = load_totals().set_index("id")
     assert t.loc["vainakh-1944", "total_low"] == 500000 and t.loc["vainakh-1944", "total_high"] == 650000
     assert t.loc["schutzbund-1934", "total_best"] == 1000
+
+
+def test_join_cache_is_used_rebuilt_when_damaged_and_keyed_by_its_inputs(tmp_path, monkeypatch, ds):
+    from geo import dataset as dmod
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    path = dmod._join_cache_path(MOVEMENTS_DIR)
+    first = dmod._cached_join(MOVEMENTS_DIR)
+    assert (path / "accepted.parquet").exists()
+    pd.testing.assert_frame_equal(first.accepted, ds.records)
+    (path / "accepted.parquet").write_bytes(b"not parquet")  # damaged: rebuilt, never trusted
+    again = dmod._cached_join(MOVEMENTS_DIR)
+    pd.testing.assert_frame_equal(again.accepted, ds.records)
+    copy = tmp_path / "movements"
+    shutil.copytree(MOVEMENTS_DIR, copy)
+    (copy / "movements.csv").write_text((MOVEMENTS_DIR / "movements.csv").read_text("utf-8") + "\n", "utf-8")
+    assert dmod._join_cache_path(copy) != path  # a changed input is a different cache entry
+    monkeypatch.setenv("ATLAS_CACHE_DIR", "off")
+    assert dmod._join_cache_path(MOVEMENTS_DIR) is None
