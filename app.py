@@ -23,10 +23,20 @@ c1.metric("Records", f"{len(rec):,}")
 c2.metric("People (known counts)", f"{rec['count'].fillna(0).sum():,.0f}")
 c3.metric("Records without a count", f"{(~known).sum():,}")
 c4.metric("Sources cited", f"{len({s for cell in rec['source'] for s in ui.source_ids(cell)}):,}")
-view = st.query_params.get("view", "europe")
-if view not in ("europe", "ussr", "kazakhstan"):
-    st.warning(f"Unknown map view {view!r} in the address; showing Europe.")
-    view = "europe"
+VIEWS = ("europe", "ussr", "kazakhstan")
+if "view" not in st.session_state:
+    v = st.query_params.get("view", "europe")
+    if v not in VIEWS:
+        st.session_state["view_note"] = f"Unknown map view {v!r} in the address; showing Europe."
+        v = "europe"
+    st.session_state["view"] = v
+if st.session_state.get("view_note"):
+    st.warning(st.session_state["view_note"])
+view = st.sidebar.radio("Map view", VIEWS, key="view", horizontal=True, format_func=lambda v: {"ussr": "USSR"}.get(v, v.title()))
+if view == "europe":
+    st.query_params.pop("view", None)
+elif st.query_params.get("view") != view:
+    st.query_params["view"] = view
 components.html(ui.map_html(f, group, view), height=700)
 st.subheader("The flows as a table")
 st.caption("Text equivalent of the map (for screen readers and for checking): known counts summed; low and high add the "

@@ -243,3 +243,24 @@ def test_hostile_record_text_in_the_flow_map_stays_text(chrome):
     assert page.locator("#panel img, #panel svg, .leaflet-tooltip img").count() == 0
     assert page.title() == title and title != "pwned" and not dialogs
     page.close()
+
+
+def test_a_copied_flow_url_restores_the_same_view(chrome, app_url):
+    page, frame, _, errors = _open_flows(chrome, app_url + "/?years=1940-1940")
+    page.get_by_text("polity", exact=True).click()
+    page.get_by_text("USSR", exact=True).click()
+    deadline = __import__("time").time() + 30
+    while ("group=polity" not in page.url or "view=ussr" not in page.url) and __import__("time").time() < deadline:
+        page.wait_for_timeout(200)
+    copied = page.url
+    assert "years=1940-1940" in copied and "group=polity" in copied and "view=ussr" in copied
+    frame = _flow_frame(page)
+    page.wait_for_timeout(500)
+    before = sorted(_flow_frame(page).evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
+    again, frame2, _, errors2 = _open_flows(chrome, copied)
+    again.wait_for_timeout(500)
+    after = sorted(frame2.evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
+    assert after == before and any(x.startswith("Ukrainian SSR>Kazakh SSR") for x in after)
+    assert not errors and not errors2
+    page.close()
+    again.close()
