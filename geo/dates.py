@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from geo.names import fold
 
-_MONTHS = {
+_MONTHS = {  # keys are folded below, as the text is (й folds to и)
     # Russian (nominative and genitive), Kazakh, English, German, Polish
     "январь": 1, "января": 1, "февраль": 2, "февраля": 2, "март": 3, "марта": 3, "апрель": 4, "апреля": 4,
     "май": 5, "мая": 5, "июнь": 6, "июня": 6, "июль": 7, "июля": 7, "август": 8, "августа": 8,
@@ -38,6 +38,8 @@ _SEASONS = {  # meteorological seasons: (first month, last month)
     "зима": (12, 2), "зимой": (12, 2), "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
     "winter": (12, 2), "коктем": (3, 5), "жаз": (6, 8), "куз": (9, 11), "кыс": (12, 2),
 }
+_MONTHS = {fold(k): v for k, v in _MONTHS.items()}
+_SEASONS = {fold(k): v for k, v in _SEASONS.items()}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
 _UNCERTAIN = re.compile(r"(\?|\bca\.?|\bc\.|\bcirca\b|\bоколо\b|\bок\.|\bпримерно\b|\bприбл\.?|~)", re.I)
 
