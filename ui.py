@@ -31,13 +31,52 @@ def borders():
     return bundled_borders()
 
 
+SHOW = ("both", "yours", "bundled")
+_FILTER_KEYS = ("years", "nat", "cat", "origin", "dest", "group", "show")
+
+
+def mine() -> dict | None:
+    """This visitor's imported records (``st.session_state`` only: never a shared cache)."""
+    m = st.session_state.get("mine")
+    return m if m and len(m["records"]) else None
+
+
+def show_mode() -> str:
+    return st.session_state.get("show", "both") if mine() else "bundled"
+
+
+def active_borders():
+    m = mine()
+    return m["borders"] if m and m.get("borders") is not None and show_mode() == "yours" else borders()
+
+
 def records() -> pd.DataFrame:
-    return dataset().records
+    """The records the pages show: the bundled ones, this visitor's, or both (told apart by ``dataset``)."""
+    m, mode = mine(), show_mode()
+    if m is None or mode == "bundled":
+        return dataset().records
+    if mode == "yours":
+        return m["records"]
+    return pd.concat([dataset().records.assign(dataset="bundled"), m["records"]], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
+def _bundled_choices() -> dict[str, list[str]]:
+    return _choices(dataset().records)
+
+
 def choices() -> dict[str, list[str]]:
-    r = records()
+    """Filter options: the bundled values, plus this visitor's (computed apart, never cached across sessions)."""
+    base = _bundled_choices()
+    m = mine()
+    if m is None:
+        return base
+    extra = _choices(m["records"])
+    return {k: sorted(set(base[k]) | set(extra[k])) if k != "cat" else
+            [c for c in CATEGORIES if c in set(base[k]) | set(extra[k])] for k in base}
+
+
+def _choices(r: pd.DataFrame) -> dict[str, list[str]]:
     return {
         "nat": sorted(v for v in r["nationality"].unique() if v),
         "cat": [c for c in CATEGORIES if c in set(r["category"])],
@@ -88,7 +127,15 @@ def sidebar_filters() -> tuple[Filters, str]:
         st.session_state["group"] = g
         st.session_state["seeded"] = True
         st.session_state["notes"] = notes
+    # Streamlit forgets a widget's state when another page runs; keep the values under our own keys
+    for k in _FILTER_KEYS:
+        if k not in st.session_state and f"_{k}" in st.session_state:
+            st.session_state[k] = st.session_state[f"_{k}"]
     with st.sidebar:
+        if mine():
+            st.radio("Records shown", SHOW, key="show", horizontal=True,
+                     format_func={"both": "both", "yours": "yours only", "bundled": "bundled only"}.get,
+                     help="Your imported records stay in this browser session only.")
         st.header("Filters")
         y0, y1 = st.slider("Years", YEAR_MIN, YEAR_MAX, key="years")
         nat = st.multiselect("Nationality", ch["nat"], key="nat", placeholder="all")
@@ -99,6 +146,9 @@ def sidebar_filters() -> tuple[Filters, str]:
         group = st.radio("Group flows by", GROUPS, key="group", horizontal=True,
                          help="place: towns and regions as written; polity: the republic or state of the date; "
                               "oblast: Kazakh oblasts of the date (other ends by place)")
+    for k in _FILTER_KEYS:
+        if k in st.session_state:
+            st.session_state[f"_{k}"] = st.session_state[k]
     for n in st.session_state.get("notes", []):
         st.warning(n)
     qp = {"years": f"{y0}-{y1}", "group": group, "nat": nat, "cat": cat, "origin": org, "dest": dst}
@@ -112,8 +162,13 @@ def sidebar_filters() -> tuple[Filters, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _bundled_filtered(f: Filters) -> pd.DataFrame:
+    return filter_records(dataset().records, f)
+
+
 def filtered(f: Filters) -> pd.DataFrame:
-    return filter_records(records(), f)
+    """Records passing the filters; cached only while they are the bundled ones."""
+    return _bundled_filtered(f) if show_mode() == "bundled" else filter_records(records(), f)
 
 
 def record_cards(rec: pd.DataFrame) -> dict[str, dict]:
@@ -135,23 +190,35 @@ def record_cards(rec: pd.DataFrame) -> dict[str, dict]:
             if s in titles.index:
                 t = titles.loc[s]
                 srcs.append(f"{t.author}, {t.title} ({t.year}), {t.locator}")
+        if getattr(r, "dataset", "bundled") != "bundled":  # a user's own record: their source as written
+            srcs = [f"source: {r.source}" if r.source else "no source given"] + (
+                [f"archive: {r.archival_ref}"] if r.archival_ref else [])
         out[r.id] = {"date": date, "count": count.strip() or "range only", "what": f"{r.nationality or 'mixed'} · {r.category.replace('_', ' ')}",
                      "route": f"{r.origin} → {r.destination}", "sources": srcs, "notes": r.notes}
     return out
 
 
-@st.cache_data(show_spinner="Drawing the map…", max_entries=32)
 def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
-    rec = filtered(f)
+    """The flow map page; from the shared cache only while it shows the bundled records."""
+    if show_mode() == "bundled":
+        return _bundled_map_html(f, group, view, choropleth)
+    return _map_html(filtered(f), active_borders(), f, group, view, choropleth)
+
+
+@st.cache_data(show_spinner="Drawing the map…", max_entries=32)
+def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
+    return _map_html(filtered(f), borders(), f, group, view, choropleth)
+
+
+def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None) -> str:
     years = range(f.year_from, f.year_to + 1)
-    return flow_map_html(borders(), flows_by_year(rec, years, group), record_cards(rec),
+    return flow_map_html(b, flows_by_year(rec, years, group), record_cards(rec),
                          first=dt.date(f.year_from, 1, 1), last=dt.date(min(f.year_to, 1950), 12, 31),
                          all_years=aggregate(rec, group), view=view, choropleth=dict(choropleth) if choropleth else None,
                          title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def flows_table(f: Filters, group: str) -> pd.DataFrame:
     fl = aggregate(filtered(f), group)
-    return fl[["origin", "destination", "people", "low", "high", "records", "unknown", "category"]].rename(
+    return fl[["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]].rename(
         columns={"people": "people (known counts)", "unknown": "records without a count"})

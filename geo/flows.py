@@ -98,10 +98,11 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
     Columns: ``origin``, ``destination``, their ``*_lat``/``*_lon``, ``people`` (sum of
     known best counts), ``low``/``high`` (sums of the bounds, a record's best standing in
     for a missing bound), ``records``, ``unknown`` (records with no count), ``category``
-    (the category with most people, else most records), ``categories``, ``ids``.
+    (the category with most people, else most records), ``categories``, ``ids`` and ``dataset``
+    (``bundled`` unless the records carry a ``dataset`` column: a user's records get their own arrows).
     """
     if records.empty:
-        return pd.DataFrame(columns=["origin", "destination", "origin_lat", "origin_lon", "destination_lat",
+        return pd.DataFrame(columns=["origin", "destination", "dataset", "origin_lat", "origin_lon", "destination_lat",
                                      "destination_lon", "people", "low", "high", "records", "unknown", "category",
                                      "categories", "ids"])
     o, d = _ends(records, "origin", group), _ends(records, "destination", group)
@@ -115,17 +116,20 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         "unknown": best.isna().astype(int),
         "category": records["category"].astype(str),
         "id": records["id"].astype(str),
+        # records from different datasets (the bundled data, a user's file) never share an arrow
+        "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
     df = df[df["origin"] != df["destination"]]
-    g = df.groupby(["origin", "destination"], sort=False)
+    keys = ["origin", "destination", "dataset"]
+    g = df.groupby(keys, sort=False)
     out = g.agg(origin_lat=("origin_lat", "first"), origin_lon=("origin_lon", "first"),
                 destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
                 people=("people", "sum"), low=("low", "sum"), high=("high", "sum"),
                 records=("id", "size"), unknown=("unknown", "sum"),
                 ids=("id", lambda s: list(s)), categories=("category", lambda s: sorted(set(s)))).reset_index()
-    by_cat = df.groupby(["origin", "destination", "category"], sort=False).agg(p=("people", "sum"), n=("id", "size"))
-    top = by_cat.reset_index().sort_values(["p", "n"], ascending=False).drop_duplicates(["origin", "destination"])
-    out = out.merge(top[["origin", "destination", "category"]], on=["origin", "destination"], how="left")
+    by_cat = df.groupby([*keys, "category"], sort=False).agg(p=("people", "sum"), n=("id", "size"))
+    top = by_cat.reset_index().sort_values(["p", "n"], ascending=False).drop_duplicates(keys)
+    out = out.merge(top[[*keys, "category"]], on=keys, how="left")
     return out.sort_values(["people", "records"], ascending=False).reset_index(drop=True)
 
 
@@ -139,8 +143,8 @@ def flows_geojson(flows: pd.DataFrame) -> dict:
     """Flows as GeoJSON LineStrings (straight; the map draws them curved)."""
     feats = []
     for r in flows.itertuples(index=False):
-        props = {k: getattr(r, k) for k in ("origin", "destination", "people", "low", "high", "records", "unknown",
-                                             "category")}
+        props = {k: getattr(r, k) for k in ("origin", "destination", "dataset", "people", "low", "high", "records",
+                                             "unknown", "category")}
         props["ids"] = list(r.ids)
         feats.append({"type": "Feature", "properties": {k: (float(v) if isinstance(v, np.floating) else
                                                             int(v) if isinstance(v, np.integer) else v)

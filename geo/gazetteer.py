@@ -119,6 +119,39 @@ class Gazetteer:
         self._region_index = self._regions() if borders is not None else {}
         self._fuzzy_keys: list[str] | None = None
 
+    def fork(self) -> "Gazetteer":
+        """A copy sharing the (read-only) index but with its own caches: for one visitor's names."""
+        import copy
+
+        other = copy.copy(self)
+        other._info, other._where_cache, other._fuzzy_cache = {}, {}, {}
+        return other
+
+    def suggestions(self, text: str, limit: int = 5, cutoff: float = 75.0) -> list[dict]:
+        """Places whose names are spelled like ``text`` (for a person to choose from), best first."""
+        from rapidfuzz import fuzz, process
+
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = list(self._by_key)
+        q = key(translit(text)) if is_cyrillic(text) else key(text)
+        if len(q) < 3:
+            return []
+        out, seen = [], set()
+        for k, score, _ in process.extract(q, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 3):
+            for i in self._merge_places([int(i) for i in self._by_key[k]]):
+                pid = self._e["place_id"][i]
+                if pid not in seen:
+                    seen.add(pid)
+                    out.append({**self._describe(i), "score": round(float(score))})
+        return sorted(out, key=lambda d: (-d["score"], -d["population"]))[:limit]
+
+    def with_supplement(self, supplement: pd.DataFrame) -> "Gazetteer":
+        """A new gazetteer with a user's places added in front (their decisions win); this one is unchanged."""
+        if supplement is None or not len(supplement):
+            return self.fork()
+        entries = self.entries[self.entries["kind"] != "user"]
+        return Gazetteer(pd.concat([supplement_entries(supplement), entries], ignore_index=True), self.borders)
+
     # -- regions -------------------------------------------------------------------------------
     def _regions(self) -> dict[str, list[int]]:
         lay = self.borders["kazakh_regions"]
@@ -305,6 +338,9 @@ class Gazetteer:
         if m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", text):
             main, hint = m[1], m[2]
         idx = self._candidates(main)
+        mine = [i for i in idx if self._e["kind"][i] == "user"]
+        if mine:  # the user's own decision for this name wins over every other candidate
+            idx = mine
         fuzzy_score = None
         if not idx:
             idx, fuzzy_score = self._fuzzy(main)
@@ -530,7 +566,7 @@ def supplement_entries(df: pd.DataFrame) -> pd.DataFrame:
             rows.append({"place_id": f"user:{i}", "name": str(r["name"]), "key": key(name), "lat": lat, "lon": lon,
                          "country": str(r.get("country") or ""), "population": 0, "kind": "user",
                          "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
-                         "source": str(r.get("source") or "user supplement"), "source_kind": "curated"})
+                         "source": str(r.get("source") or "user supplement"), "source_kind": "user"})
     return pd.DataFrame(rows)
 
 

@@ -283,7 +283,8 @@ def _flow_rows(flows) -> list[dict]:
         out.append({"o": r.origin, "d": r.destination, "a": [round(float(r.origin_lat), 3), round(float(r.origin_lon), 3)],
                     "b": [round(float(r.destination_lat), 3), round(float(r.destination_lon), 3)],
                     "p": float(r.people), "lo": float(r.low), "hi": float(r.high), "n": int(r.records),
-                    "u": int(r.unknown), "c": r.category, "ids": list(r.ids)})
+                    "u": int(r.unknown), "c": r.category, "ids": list(r.ids),
+                    "y": int(getattr(r, "dataset", "bundled") != "bundled")})
     return out
 
 
@@ -334,3 +335,33 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
     return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
         "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
 
+
+
+def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, height: int = 260) -> str:
+    """A small offline map of candidate places (name, country, lat, lon) over the borders of ``day``.
+
+    Labels reach the page as data and are shown with ``textContent``; nothing is fetched.
+    """
+    js, css = _leaflet()
+    pol = layer_features_between(borders, "polities", day, day, 0.15)
+    data = {"polities": pol, "points": [{k: p.get(k) for k in ("name", "country", "lat", "lon", "label")} for p in points
+                                        if p.get("lat") is not None and p.get("lon") is not None],
+            "palette": PALETTE}
+    page = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>/*LEAFLET_CSS*/</style>
+<style>html,body{margin:0}#map{height:/*HEIGHT*/px;background:#dfe9f3}</style></head><body>
+<div id="map" role="img" aria-label="Candidate places"></div><script>/*LEAFLET_JS*/</script><script>
+(function(){ const D = /*DATA*/;
+ function dec(g, s){ return {type:'MultiPolygon', coordinates: g.map(p => p.map(r => { const o = []; let x = 0, y = 0;
+   for (let i = 0; i < r.length; i += 2){ x += r[i]; y += r[i+1]; o.push([x/s, y/s]); } return o; }))}; }
+ const map = L.map('map', {attributionControl:false});
+ L.geoJSON({type:'FeatureCollection', features: D.polities.features.map(f => ({type:'Feature', properties:f.p, geometry:dec(f.g, f.s)}))},
+   {style: f => ({color:'#777', weight:0.6, fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length], fillOpacity:0.5}), interactive:false}).addTo(map);
+ const pts = [];
+ D.points.forEach((p, i) => { const m = L.circleMarker([p.lat, p.lon], {radius:7, color:'#000', weight:2, fillColor:'#EE7733', fillOpacity:1}).addTo(map);
+   const box = document.createElement('div'); box.textContent = (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'));
+   m.bindTooltip(box, {permanent: D.points.length <= 4}); pts.push([p.lat, p.lon]); });
+ if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); else if (pts.length) map.setView(pts[0], 5); else map.setView([50, 50], 2);
+ window.candidateMap = {map: map, count: pts.length};
+})();</script></body></html>"""
+    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*DATA*/", _safe_json(data)).replace(
+        "/*HEIGHT*/", str(int(height)))

@@ -55,7 +55,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 _ALIAS_TO_COLUMN = {fold(a).strip(): col for col, aliases in HEADER_ALIASES.items() for a in aliases}
 
 #: Largest file read (bytes) unless told otherwise; rows beyond MAX_ROWS are refused.
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50_000_000
 MAX_ROWS = 1_000_000
 
 
@@ -177,7 +177,8 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise TableError(f"{name or 'the file'} is not readable as {enc}: {exc}") from None
+        hint = f"; the bytes look like {detect_encoding(data)}" if encoding else ""
+        raise TableError(f"{name or 'the file'} is not readable as {enc}: {exc}{hint}") from None
     if sum(1 for c in text[:4096] if not c.isprintable() and c not in "\r\n\t") > 40:
         raise TableError(f"{name or 'the file'} is not a text table (binary content)")
     delim = delimiter or detect_delimiter(text)
@@ -254,18 +255,27 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return out
 
 
-def load_mapping(path: Path) -> dict[str, str]:
-    """A saved column mapping: a JSON object ``{"header as in the file": "canonical column"}``."""
+def parse_mapping(text: str, source: str = "mapping") -> dict[str, str]:
+    """A column mapping from JSON text ``{"header as in the file": "canonical column"}``, checked."""
     try:
-        m = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TableError(f"mapping file {path}: {exc}") from None
+        m = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TableError(f"{source}: not JSON ({exc})") from None
     if not isinstance(m, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in m.items()):
-        raise TableError(f"mapping file {path} must be a JSON object of header -> column")
+        raise TableError(f"{source} must be a JSON object of header -> column")
     bad = sorted(set(m.values()) - set(CANONICAL))
     if bad:
-        raise TableError(f"mapping file {path} names unknown columns {bad}; known: {', '.join(CANONICAL)}")
+        raise TableError(f"{source} names unknown columns {bad}; known: {', '.join(CANONICAL)}")
     return m
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A saved column mapping file (see :func:`parse_mapping`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableError(f"mapping file {path}: {exc}") from None
+    return parse_mapping(text, f"mapping file {path}")
 
 
 def to_canonical(frame: pd.DataFrame, mapping: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:

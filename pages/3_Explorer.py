@@ -20,6 +20,8 @@ st.caption(f"{len(rec)} records match the filters. Every count carries its sourc
 cols = ["id", "origin", "destination", "date", "date_end", "date_precision", "count", "count_low", "count_high",
         "count_approximate", "unit", "nationality", "category", "source", "notes", "origin_polity",
         "destination_polity", "destination_kz_region", "part_of", "warnings"]
+if "dataset" in rec:
+    cols = ["dataset", *cols]
 st.dataframe(rec[cols], hide_index=True, width="stretch")
 fl = aggregate(rec, group)
 day = dt.date(min(f.year_to, 1950), 7, 1)
@@ -29,6 +31,6 @@ c2.download_button("Flows (CSV)", fl.drop(columns=["ids", "categories"]).assign(
     ids=fl["ids"].map(" ".join)).to_csv(index=False).encode("utf-8"), "flows.csv", "text/csv")
 c3.download_button("Flows (GeoJSON)", json.dumps(flows_geojson(fl), ensure_ascii=False).encode("utf-8"),
                    "flows.geojson", "application/geo+json")
-c4.download_button(f"Borders on {day} (GeoJSON)", json.dumps(layer_geojson(ui.borders(), day, "polities"),
+c4.download_button(f"Borders on {day} (GeoJSON)", json.dumps(layer_geojson(ui.active_borders(), day, "polities"),
                                                              ensure_ascii=False).encode("utf-8"),
                    f"polities-{day}.geojson", "application/geo+json")

@@ -85,3 +85,12 @@ def chrome():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def sample() -> Path:
+    """The synthetic archive register (cp1251, ;) from shared/samples, or a skip saying where it should be."""
+    path = ROOT.parent / "shared" / "samples" / "archive_register_cp1251.csv"
+    if not path.exists():
+        pytest.skip(f"the sample archive extract is not at {path} (shared/ is beside the project in CI)")
+    return path

@@ -25,12 +25,6 @@ def _records(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("")
 
 
-@pytest.fixture(scope="module")
-def sample() -> Path:
-    if not SAMPLE.exists():
-        pytest.skip(f"the sample archive extract is not at {SAMPLE} (shared/ is beside the project in CI)")
-    return SAMPLE
-
 
 def test_the_sample_register_joins_through_the_cli(sample, tmp_path):
     out, rej = tmp_path / "out.csv", tmp_path / "rej.csv"

@@ -1,0 +1,245 @@
+"""Researchers' own files: the bad-file corpus, place review, exports, and the import page in Chromium."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.borders import bundled_borders
+from geo.gazetteer import bundled_gazetteer
+from geo.importer import (export_csv, export_xlsx, places_to_review, read_supplement, rows_report,
+                          supplement_from_decisions)
+from geo.join import join_records
+from geo.records import TableError, read_table, to_canonical
+
+BAD = Path(__file__).with_name("bad_files")
+
+
+def _import(path: Path, **kw):
+    t = read_table(path, **kw)
+    frame, _ = to_canonical(t.frame)
+    return join_records(frame, bundled_borders(), bundled_gazetteer())
+
+
+@pytest.mark.parametrize("name, message", [
+    ("empty.csv", "is empty"),
+    ("one_column.csv", "single column; is the delimiter right"),
+    ("missing_required.csv", "no column for destination"),
+    ("binary_renamed.csv", "not a text table"),
+    ("broken.xlsx", "not a readable XLSX workbook"),
+])
+def test_unreadable_files_get_one_clear_line(name, message):
+    with pytest.raises(TableError, match=message):
+        _import(BAD / name)
+
+
+def test_a_wrong_encoding_chosen_says_what_the_bytes_look_like():
+    with pytest.raises(TableError, match="not readable as utf-8.*look like cp1251"):
+        read_table(BAD / "wrong_encoding_declared.csv", encoding="utf-8")
+    r = _import(BAD / "wrong_encoding_declared.csv")
+    assert r.accepted["origin_place"].iloc[0].startswith("Engels")
+
+
+@pytest.mark.parametrize("name, statuses, reasons", [
+    ("mixed_delimiters.csv", ["accepted", "rejected", "accepted with warnings"], ["", "no destination", ""]),
+    ("out_of_range_years.csv", ["rejected", "rejected", "accepted"], ["year 3000 is outside", "year 1066 is outside", ""]),
+    ("negative_counts.csv", ["rejected", "accepted"], ["negative count", ""]),
+    ("partly_bad.csv", ["accepted", "rejected", "rejected", "accepted with warnings"], ["", "no origin", "unreadable date", ""]),
+    ("duplicate_headers.csv", ["accepted with warnings"], [""]),
+])
+def test_every_row_of_a_partly_bad_file_is_accounted_for(name, statuses, reasons):
+    r = _import(BAD / name)
+    rep = rows_report(r)
+    assert r.rows_in == len(rep) == len(statuses)
+    assert rep["status"].tolist() == statuses
+    for got, want in zip(rep["reason"], reasons):
+        assert want in got
+
+
+def test_hostile_text_is_kept_as_data_and_formulas_are_neutralised_in_exports():
+    r = _import(BAD / "html_js.csv")
+    assert "<script>alert(1)</script>" in set(r.accepted["nationality"])
+    f = _import(BAD / "formula.csv").accepted
+    csv_text = export_csv(f).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "'@SUM" in csv_text and "'+Саратов" in csv_text
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(export_xlsx(f))).active
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_a_file_over_the_size_limit_is_refused_with_its_size(tmp_path):
+    big = tmp_path / "big.csv"
+    line = "Энгельс;Караганда;1941;немцы;1;" + "x" * 200 + "\n"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write("Откуда прибыл;Куда направлен;Дата прибытия;Национальность;Кол-во чел.;Примечание\n")
+        fh.write(line * (50_500_000 // len(line.encode())))
+    assert big.stat().st_size > 50_000_000
+    with pytest.raises(TableError, match=r"big.csv is 5\d\.\d MB; the limit is 50 MB"):
+        read_table(big)
+    with pytest.raises(TableError, match="rows; the limit is 10"):
+        read_table(big, max_bytes=10**9, max_rows=10)
+
+
+def test_review_lists_unresolved_and_ambiguous_names_and_decisions_apply_to_every_row(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("Откуда прибыл;Куда направлен;Дата прибытия\nЯмышево;Москва;1941\nЯмышево;Караганда;1942\n"
+                   "Варшава;Петропавловск;1940\n", encoding="utf-8")
+    g = bundled_gazetteer().fork()  # what the page does: this visitor's names stay in the fork
+    r = join_records(to_canonical(read_table(src).frame)[0], bundled_borders(), g)
+    todo = {d["name"]: d for d in places_to_review(r, g)}
+    assert todo["Ямышево"]["rows"] == 2 and todo["Ямышево"]["match"] == "unresolved"
+    pet = todo["Петропавловск"]
+    assert pet["match"] == "ambiguous" and {c["country"] for c in pet["candidates"]} >= {"KZ", "RU"}
+    kz = next(c for c in pet["candidates"] if c["country"] == "KZ")
+    sup = supplement_from_decisions({"Ямышево": {"action": "coords", "lat": 51.88, "lon": 77.47},
+                                     "Петропавловск": {"action": "candidate", **kz, "label": "Petropavl (KZ)"}})
+    again = join_records(to_canonical(read_table(src).frame)[0], bundled_borders(), g.with_supplement(sup))
+    a = again.accepted
+    assert (a.loc[a["origin"] == "Ямышево", "origin_match"] == "user").all()
+    assert (a.loc[a["origin"] == "Ямышево", "origin_lat"].round(2) == 51.88).all()
+    assert a.loc[a["destination"] == "Петропавловск", "destination_lon"].iloc[0] == pytest.approx(kz["lon"], abs=0.01)
+    assert places_to_review(again, g.with_supplement(sup)) == []
+    # the decisions travel as a supplement file and come back the same
+    back = read_supplement(export_csv(sup))
+    assert back["name"].tolist() == ["Ямышево", "Петропавловск"] and back["lat"].iloc[0] == pytest.approx(51.88)
+    # the shared gazetteer did not learn this visitor's names
+    shared = bundled_gazetteer()
+    assert "Ямышево" in g._info and "Ямышево" not in shared._info and "Ямышево" not in shared._fuzzy_cache
+
+
+def test_a_broken_supplement_is_refused_with_the_rows_named():
+    with pytest.raises(TableError, match="rows 3"):
+        read_supplement("name,lat,lon\nA,50,60\nB,500,60\n".encode())
+    with pytest.raises(TableError, match="needs name, lat, lon"):
+        read_supplement("name,x\nA,1\n".encode())
+
+
+# ---- the page in Chromium ----------------------------------------------------------------------------
+
+SAMPLE_NAMES = {"Engels": "Энгельс", "Atyrau": "Гурьев", "Astana": "Акмолинск", "Bishkek": "Пишпек",
+                "Kaliningrad": "Кенигсберг", "Lviv": "Львов", "Almaty": "Алма-Ата"}
+
+
+def _upload(page, app_url, path, query="?years=1918-1960"):
+    page.goto(app_url + "/Import" + query)
+    page.get_by_role("heading", name="Import your records").wait_for(timeout=60000)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Rows in the file").wait_for(timeout=60000)
+
+
+def _map_frame(page, timeout=60000):
+    page.wait_for_function("() => true")
+    import time
+
+    deadline = time.time() + timeout / 1000
+    while time.time() < deadline:
+        for f in page.frames[1:]:
+            try:
+                if f.evaluate("() => !!(window.atlasMap && window.atlasMap.setYear)"):
+                    return f
+            except Exception:
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError("no flow map")
+
+
+def _metrics(page) -> dict[str, str]:
+    labels = page.locator("[data-testid=stMetricLabel]").all_inner_texts()
+    values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    return dict(zip([x.strip() for x in labels], values))
+
+
+def test_the_sample_register_imports_through_the_page(chrome, app_url, sample, artifacts):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _upload(page, app_url, sample)
+    page.wait_for_timeout(1500)
+    m = _metrics(page)
+    assert m["Rows in the file"] == "15" and m["Rejected"] == "0"
+    assert int(m["Accepted"]) + int(m["Accepted with warnings"]) == 15
+    frame = _map_frame(page)
+    frame.evaluate("() => window.atlasMap.setYear(null)")
+    mine = frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).map(f => ({o: f.o, d: f.d, u: f.u, p: f.p}))")
+    ends = " ".join(x["o"] + " " + x["d"] for x in mine)
+    for english in SAMPLE_NAMES:
+        assert english in ends, english
+    assert any(x["u"] >= 1 and "Atyrau" in x["d"] for x in mine)  # the '?' count stays unknown
+    assert "Places to review" in page.content()
+    page.screenshot(path=str(artifacts / "import_sample.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Cleaned, joined table (CSV)").click()
+    joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(joined) == 15 and set(joined["origin_match"]) <= {"curated", "exact", "alternate", "region"}
+    assert not errors, errors
+    page.close()
+
+
+def test_review_on_the_page_places_an_unknown_name(chrome, app_url, tmp_path):
+    src = tmp_path / "unknown.csv"
+    src.write_text("Откуда прибыл;Куда направлен;Дата прибытия;Кол-во чел.\nЯмышево;Караганда;1942;7\n", encoding="utf-8")
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    _upload(page, app_url, src)
+    page.get_by_text("1. Ямышево").wait_for(timeout=30000)
+    page.get_by_text("type coordinates").first.click()
+    page.get_by_label("Latitude", exact=True).first.fill("51.88")
+    page.get_by_label("Longitude", exact=True).first.fill("77.47")
+    page.get_by_role("button", name="Apply decisions").click()
+    page.get_by_text("Every place name is resolved (or decided).").wait_for(timeout=30000)
+    frame = _map_frame(page)
+    frame.evaluate("() => window.atlasMap.setYear(null)")
+    mine = frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).map(f => f.o + '|' + f.p)")
+    assert any(x.startswith("Ямышево") and x.endswith("|7") for x in mine), mine
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download your decisions as a gazetteer supplement (CSV)").click()
+    sup = pd.read_csv(dl.value.path(), encoding="utf-8-sig")
+    assert sup.loc[0, "name"] == "Ямышево" and sup.loc[0, "lat"] == pytest.approx(51.88)
+    page.close()
+
+
+def test_one_visitors_records_are_never_shown_to_another(chrome, app_url, sample):
+    a = chrome.new_context().new_page()
+    _upload(a, app_url, sample)
+    b = chrome.new_context().new_page()
+    b.goto(app_url + "/?years=1918-1960")
+    frame = _map_frame(b)
+    frame.evaluate("() => window.atlasMap.setYear(null)")
+    assert frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).length") == 0
+    assert "Records shown" not in b.content()
+    b.goto(app_url + "/Import")
+    b.get_by_text("Choose a file to begin").wait_for(timeout=30000)
+    a.get_by_role("link", name="Explorer").click()  # in-app navigation keeps the uploader's session
+    a.get_by_role("heading", name="Records and downloads").wait_for(timeout=30000)
+    a.get_by_role("link", name="app").click()
+    a.get_by_role("heading", name="Flows into the USSR and Kazakhstan, 1918-1960").wait_for(timeout=30000)
+    a.wait_for_timeout(1500)
+    fa = _map_frame(a)
+    fa.evaluate("() => window.atlasMap.setYear(null)")
+    assert fa.evaluate("() => window.atlasMap.drawn().filter(f => f.y).length") > 0
+    a.context.close()
+    b.context.close()
+
+
+def test_own_borders_from_the_page(chrome, app_url, sample, tmp_path):
+    borders = tmp_path / "testland.geojson"
+    borders.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "Testland", "gwsdate": "1900-01-01", "gwedate": "1965-12-31"},
+        "geometry": {"type": "Polygon", "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]}}]}))
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    _upload(page, app_url, sample)
+    page.get_by_text("Use your own borders (optional)").click()
+    page.locator("[data-testid=stFileUploader]").filter(has_text="Border files").locator("input[type=file]").set_input_files(str(borders))
+    page.get_by_text("1 border features read").wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Cleaned, joined table (CSV)").click()
+    joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert set(joined["origin_polity"]) == {"Testland"}
+    page.close()
