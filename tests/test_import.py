@@ -243,3 +243,29 @@ def test_own_borders_from_the_page(chrome, app_url, sample, tmp_path):
     joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert set(joined["origin_polity"]) == {"Testland"}
     page.close()
+
+
+def test_yearly_snapshots_from_historical_basemaps_through_the_page(chrome, app_url, sample, reference_dir):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    _upload(page, app_url, sample)
+    page.get_by_text("Use your own borders (optional)").click()
+    files = [str(reference_dir / f"world_{y}.geojson") for y in (1920, 1930, 1938, 1945)]
+    page.locator("[data-testid=stFileUploader]").filter(has_text="Border files").locator("input[type=file]").set_input_files(files)
+    page.get_by_text("border features read").wait_for(timeout=90000)
+    page.wait_for_timeout(1500)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Cleaned, joined table (CSV)").click()
+    joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(joined) == 15
+    lviv = joined[joined["origin"] == "Львов"].iloc[0]  # April 1940: the 1938 snapshot still draws Poland there
+    assert lviv["origin_polity"] == "Poland"
+    page.close()
+
+
+def test_a_binary_file_gets_a_clear_message_on_the_page(chrome, app_url):
+    page = chrome.new_page()
+    page.goto(app_url + "/Import")
+    page.get_by_role("heading", name="Import your records").wait_for(timeout=60000)
+    page.locator("input[type=file]").first.set_input_files(str(BAD / "binary_renamed.csv"))
+    page.get_by_text("This file cannot be read: binary_renamed.csv is not a text table").wait_for(timeout=30000)
+    page.close()
