@@ -353,7 +353,7 @@ def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, heigh
 (function(){ const D = /*DATA*/;
  function dec(g, s){ return {type:'MultiPolygon', coordinates: g.map(p => p.map(r => { const o = []; let x = 0, y = 0;
    for (let i = 0; i < r.length; i += 2){ x += r[i]; y += r[i+1]; o.push([x/s, y/s]); } return o; }))}; }
- const map = L.map('map', {attributionControl:false});
+ const map = L.map('map', {attributionControl:false}).setView([50, 50], 2);  // a view before any layer
  L.geoJSON({type:'FeatureCollection', features: D.polities.features.map(f => ({type:'Feature', properties:f.p, geometry:dec(f.g, f.s)}))},
    {style: f => ({color:'#777', weight:0.6, fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length], fillOpacity:0.5}), interactive:false}).addTo(map);
  const pts = [];
@@ -361,6 +361,8 @@ def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, heigh
    const box = document.createElement('div'); box.textContent = (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'));
    m.bindTooltip(box, {permanent: D.points.length <= 4}); pts.push([p.lat, p.lon]); });
  if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); else if (pts.length) map.setView(pts[0], 5); else map.setView([50, 50], 2);
+ window.addEventListener('resize', () => map.invalidateSize());
+ setTimeout(() => { map.invalidateSize(); if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); }, 300);
  window.candidateMap = {map: map, count: pts.length};
 })();</script></body></html>"""
     return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*DATA*/", _safe_json(data)).replace(

@@ -269,3 +269,21 @@ def test_a_binary_file_gets_a_clear_message_on_the_page(chrome, app_url):
     page.locator("input[type=file]").first.set_input_files(str(BAD / "binary_renamed.csv"))
     page.get_by_text("This file cannot be read: binary_renamed.csv is not a text table").wait_for(timeout=30000)
     page.close()
+
+
+def test_the_candidate_map_draws_its_points_without_errors(chrome):
+    import datetime as dt
+
+    from geo.mapview import points_map_html
+
+    cands = [{"name": "Petropavl", "country": "KZ", "lat": 54.8734, "lon": 69.1506},
+             {"name": "<b>Petropavlovsk</b>", "country": "RU", "lat": 53.0639, "lon": 158.6275}]
+    page = chrome.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(points_map_html(cands, dt.date(1940, 7, 1), bundled_borders()))
+    page.wait_for_function("() => window.candidateMap && window.candidateMap.count === 2")
+    assert page.locator(".leaflet-tooltip b").count() == 0 and "<b>Petropavlovsk</b>" in page.inner_text("body")
+    assert page.locator("path.leaflet-interactive").count() == 2 and not errors, errors
+    page.close()
