@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from browserhelp import flow_frame
+
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
@@ -126,23 +128,6 @@ def test_hostile_text_in_border_data_stays_text(chrome):
     page.close()
 
 
-def _flow_frame(page, timeout: float = 60.0):
-    import time
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for f in page.frames:
-            if f == page.main_frame:
-                continue
-            try:
-                if f.evaluate("() => !!(window.atlasMap && window.atlasMap.setYear)"):
-                    return f
-            except Exception:
-                continue
-        page.wait_for_timeout(250)
-    raise AssertionError("no flow map iframe")
-
-
 def _open_flows(chrome, url):
     page = chrome.new_page(viewport={"width": 1400, "height": 1000})
     requests, errors = [], []
@@ -150,7 +135,7 @@ def _open_flows(chrome, url):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    return page, _flow_frame(page), requests, errors
+    return page, flow_frame(page), requests, errors
 
 
 def test_flow_map_steps_years_in_the_browser_and_shows_sources(chrome, app_url, artifacts):
@@ -203,7 +188,7 @@ def test_every_page_opens_offline_without_errors(chrome, app_url, artifacts, pat
     assert not [u for u in requests if not u.startswith(LOCAL)]
     assert not errors, errors
     if path.startswith("/Kazakhstan"):
-        frame = _flow_frame(page)
+        frame = flow_frame(page)
         shaded = frame.evaluate("() => { let n = 0; window.atlasMap.map.eachLayer(l => { if (l.feature && l.options && "
                                 "l.options.fillColor && l.options.fillColor !== '#ffffff' && l.feature.properties.capital) n++; }); return n; }")
         assert shaded >= 6
@@ -254,9 +239,9 @@ def test_a_copied_flow_url_restores_the_same_view(chrome, app_url):
         page.wait_for_timeout(200)
     copied = page.url
     assert "years=1940-1940" in copied and "group=polity" in copied and "view=ussr" in copied
-    frame = _flow_frame(page)
+    frame = flow_frame(page)
     page.wait_for_timeout(500)
-    before = sorted(_flow_frame(page).evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
+    before = sorted(flow_frame(page, title="grouped by polity").evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
     again, frame2, _, errors2 = _open_flows(chrome, copied)
     again.wait_for_timeout(500)
     after = sorted(frame2.evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
