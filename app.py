@@ -38,6 +38,7 @@ if view == "europe":
 elif st.query_params.get("view") != view:
     st.query_params["view"] = view
 components.html(ui.map_html(f, group, view), height=700)
+ui.export_panel(f, group, view)
 st.subheader("The flows as a table")
 st.caption("Text equivalent of the map (for screen readers and for checking): known counts summed; low and high add the "
            "sources' bounds. Open the Explorer page for every record with its source.")

@@ -222,3 +222,35 @@ def flows_table(f: Filters, group: str) -> pd.DataFrame:
     fl = aggregate(filtered(f), group)
     return fl[["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]].rename(
         columns={"people": "people (known counts)", "unknown": "records without a count"})
+
+
+EXPORT_FORMATS = {"PNG image (1920×1080)": "png", "SVG (vector)": "svg", "PDF (print)": "pdf",
+                  "HTML (interactive, offline)": "html", "GIF (one frame per year)": "gif"}
+_MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif"}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bundled_export(f: Filters, group: str, view: str, fmt: str) -> bytes:
+    from geo.render import render_bytes
+
+    return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group)
+
+
+def export_panel(f: Filters, group: str, view: str) -> None:
+    """Static and interactive exports of the current view, made on request (never on every rerun)."""
+    from geo.render import render_bytes
+
+    with st.expander("Export this map for slides or print"):
+        c1, c2 = st.columns([3, 2])
+        label = c1.selectbox("Format", list(EXPORT_FORMATS), key="export_format")
+        fmt = EXPORT_FORMATS[label]
+        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"))
+        if c2.button("Prepare the file", key="export_go"):
+            with st.spinner("Rendering…"):
+                data = (_bundled_export(f, group, view, fmt) if show_mode() == "bundled" else
+                        render_bytes(records(), active_borders(), f, fmt, view=view, group=group))
+            st.session_state["export"] = (sig, data)
+        got = st.session_state.get("export")
+        if got and got[0] == sig:
+            st.download_button(f"Download {fmt.upper()}", got[1], f"atlas-{f.year_from}-{f.year_to}-{view}.{fmt}",
+                               _MIME[fmt], key="export_dl")

@@ -123,6 +123,56 @@ def _locate(args: argparse.Namespace) -> int:
     return 0 if place.resolved else 3
 
 
+def _render(args: argparse.Namespace) -> int:
+    from geo.dates import DateError, parse_date
+    from geo.flows import Filters
+    from geo.render import FORMATS, render_file
+
+    try:
+        start = parse_date(args.date)
+        end = parse_date(args.to) if args.to else start
+    except DateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.out.suffix.lower().lstrip(".") not in FORMATS:
+        print(f"error: --out must end in one of {', '.join('.' + x for x in FORMATS)}", file=sys.stderr)
+        return 1
+    from geo.borders import BordersError
+
+    try:
+        borders = _load_borders_arg(args.borders)
+    except BordersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.data:
+        from geo.gazetteer import bundled_gazetteer
+        from geo.join import join_records
+        from geo.records import TableError, read_table, to_canonical
+
+        try:
+            frame, _ = to_canonical(read_table(args.data).frame)
+        except TableError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        result = join_records(frame, borders, bundled_gazetteer())
+        records = result.accepted
+        if len(result.rejected):
+            print(f"{len(result.rejected)} rows of {args.data} rejected (run `python -m geo join` for the reasons)",
+                  file=sys.stderr)
+    else:
+        from geo.dataset import bundled_dataset
+
+        records = bundled_dataset().records
+    f = Filters(start.start.year, end.end.year, tuple(args.nationality or ()), tuple(args.category or ()))
+    try:
+        out = render_file(records, borders, f, args.out, view=args.view, group=args.group, title=args.title)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
 def _data_check(args: argparse.Namespace) -> int:
     from geo.dataset import check_totals, load_dataset, problems, summary
 
@@ -176,6 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("--date", required=True, help="1938-06-01, 1941, 09.1941 ...")
     lo.add_argument("--borders", type=Path)
     lo.set_defaults(func=_locate)
+    r = sub.add_parser("render", help="a static map (PNG/SVG/PDF), an animated GIF or an offline HTML map")
+    r.add_argument("--date", required=True, help="1941-10, 1941 ...: the first date shown")
+    r.add_argument("--to", help="the last date shown (default: --date)")
+    r.add_argument("--view", choices=("europe", "ussr", "kazakhstan"), default="europe")
+    r.add_argument("--group", choices=("place", "polity", "oblast"), default="place")
+    r.add_argument("--nationality", action="append", help="repeat for several")
+    r.add_argument("--category", action="append", help="repeat for several")
+    r.add_argument("--data", type=Path, help="map your own records file instead of the bundled records")
+    r.add_argument("--borders", type=Path, help="your own borders (as for join)")
+    r.add_argument("--title")
+    r.add_argument("--out", type=Path, required=True, help="map.png | map.svg | map.pdf | map.html | anim.gif")
+    r.set_defaults(func=_render)
     d = sub.add_parser("data-check", help="check the bundled (or another) dataset and print its summary")
     d.add_argument("--folder", type=Path, help="folder with movements.csv, sources.csv, totals.csv, stories/")
     d.set_defaults(func=_data_check)

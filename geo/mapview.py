@@ -90,6 +90,11 @@ def _greedy_colors(geoms: np.ndarray) -> list[int]:
     return colors
 
 
+def _atlas_js() -> str:
+    """The shared helpers of the map pages (decoding, curves, arrowheads, text-only elements)."""
+    return Path(__file__).with_name("atlasmap.js").read_text("utf-8")
+
+
 def _safe_json(data: object) -> str:
     """JSON that can sit inside a <script> element without closing it."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -331,7 +336,7 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         "choropleth": choropleth, "center": center, "zoom": zoom, "title": title,
         "first": str(first), "last": str(last),
     }
-    page = Path(__file__).with_name("flowmap.html").read_text("utf-8")
+    page = Path(__file__).with_name("flowmap.html").read_text("utf-8").replace("/*ATLAS_JS*/", _atlas_js())
     return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
         "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
 
@@ -349,12 +354,10 @@ def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, heigh
             "palette": PALETTE}
     page = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>/*LEAFLET_CSS*/</style>
 <style>html,body{margin:0}#map{height:/*HEIGHT*/px;background:#dfe9f3}</style></head><body>
-<div id="map" role="img" aria-label="Candidate places"></div><script>/*LEAFLET_JS*/</script><script>
+<div id="map" role="img" aria-label="Candidate places"></div><script>/*LEAFLET_JS*/</script><script>/*ATLAS_JS*/</script><script>
 (function(){ const D = /*DATA*/;
- function dec(g, s){ return {type:'MultiPolygon', coordinates: g.map(p => p.map(r => { const o = []; let x = 0, y = 0;
-   for (let i = 0; i < r.length; i += 2){ x += r[i]; y += r[i+1]; o.push([x/s, y/s]); } return o; }))}; }
  const map = L.map('map', {attributionControl:false}).setView([50, 50], 2);  // a view before any layer
- L.geoJSON({type:'FeatureCollection', features: D.polities.features.map(f => ({type:'Feature', properties:f.p, geometry:dec(f.g, f.s)}))},
+ L.geoJSON(Atlas.decodeLayer(D.polities),
    {style: f => ({color:'#777', weight:0.6, fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length], fillOpacity:0.5}), interactive:false}).addTo(map);
  const pts = [];
  D.points.forEach((p, i) => { const m = L.circleMarker([p.lat, p.lon], {radius:7, color:'#000', weight:2, fillColor:'#EE7733', fillOpacity:1}).addTo(map);
@@ -365,5 +368,5 @@ def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, heigh
  setTimeout(() => { map.invalidateSize(); if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); }, 300);
  window.candidateMap = {map: map, count: pts.length};
 })();</script></body></html>"""
-    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*DATA*/", _safe_json(data)).replace(
-        "/*HEIGHT*/", str(int(height)))
+    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*ATLAS_JS*/", _atlas_js()).replace(
+        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))

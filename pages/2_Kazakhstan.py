@@ -18,6 +18,7 @@ rec = ui.filtered(f)
 table = oblast_arrivals(rec)
 shade = tuple(sorted(zip(table["oblast"], table["people"].astype(float))))
 components.html(ui.map_html(f, "oblast", "kazakhstan", shade), height=700)
+ui.export_panel(f, "oblast", "kazakhstan")
 props = ui.borders()["kazakh_regions"].props
 modern = dict(zip(props["name"], props["name_modern"].fillna("")))
 table.insert(1, "today", table["oblast"].map(modern).fillna(""))

@@ -203,3 +203,4 @@ d2.download_button("Cleaned, joined table (XLSX)", export_xlsx(cleaned), "joined
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 f, group = ui.sidebar_filters()
 components.html(ui.map_html(f, group, "europe"), height=700)
+ui.export_panel(f, group, "europe")
