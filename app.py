@@ -39,6 +39,16 @@ elif st.query_params.get("view") != view:
     st.query_params["view"] = view
 components.html(ui.map_html(f, group, view), height=700)
 ui.export_panel(f, group, view)
+with st.expander("Add this view as a lecture scene"):
+    cap_title = st.text_input("Scene title", f"Flows {f.year_from}-{f.year_to}", key="scene_title")
+    caption = st.text_area("Caption", "", key="scene_caption")
+    if st.button("Add this view as a scene", key="scene_add"):
+        st.session_state.setdefault("my_scenes", []).append({
+            "id": f"scene-{len(st.session_state.get('my_scenes', [])) + 1}", "title": cap_title,
+            "date": str(f.year_from), "date_end": str(f.year_to),
+            "filters": {k: list(v) for k, v in (("nationality", f.nationalities), ("category", f.categories)) if v},
+            "view": view, "group": group, "text": caption, "citations": []})
+        st.success(f"Added as scene {len(st.session_state['my_scenes'])}; play it on the Lecture page.")
 st.subheader("The flows as a table")
 st.caption("Text equivalent of the map (for screen readers and for checking): known counts summed; low and high add the "
            "sources' bounds. Open the Explorer page for every record with its source.")

@@ -21,7 +21,7 @@ window.Atlas = (function(){
   }
   function arrowHead(map, pts, w, color){
     const p1 = map.latLngToLayerPoint(pts[pts.length - 3]), p2 = map.latLngToLayerPoint(pts[pts.length - 1]);
-    const ang = Math.atan2(p2.y - p1.y, p2.x - p1.x), s = 7 + w;
+    const ang = Math.atan2(p2.y - p1.y, p2.x - p1.x), s = 8 + Math.min(w, 16) * 0.8;
     const a = L.point(p2.x - s * Math.cos(ang - 0.45), p2.y - s * Math.sin(ang - 0.45));
     const b = L.point(p2.x - s * Math.cos(ang + 0.45), p2.y - s * Math.sin(ang + 0.45));
     return L.polygon([map.layerPointToLatLng(a), pts[pts.length - 1], map.layerPointToLatLng(b)], {color: color, weight: 1, fillColor: color, fillOpacity: 0.95, interactive: false});

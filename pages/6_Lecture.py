@@ -1,0 +1,73 @@
+"""Lecture mode: the stories (or your own scenes) as projector scenes; arrow keys and clickers step."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+import ui
+from geo.lecture import check_scenes, dump_scenes, lecture_html, load_scene_file
+from geo.records import TableError
+
+st.set_page_config(page_title="Migration atlas: lecture", layout="wide", initial_sidebar_state="collapsed")
+S = st.session_state
+ds = ui.dataset()
+stories = check_scenes(ds.stories)
+mine = S.get("my_scenes", [])
+sets = {"The atlas's stories": stories} | ({"My scenes": mine} if mine else {})
+which = st.radio("Scenes", list(sets), key="lecture_set", horizontal=True, label_visibility="collapsed") if mine else next(iter(sets))
+scenes = sets[which]
+
+raw = st.query_params.get("scene", "1")
+try:
+    start = int(raw) - 1
+    if not 0 <= start < len(scenes):
+        raise ValueError
+except ValueError:
+    st.warning(f"There is no scene {raw!r}; starting with scene 1 of {len(scenes)}.")
+    start = 0
+
+
+@st.cache_data(show_spinner="Preparing the scenes…", max_entries=4)
+def _stories_page(start: int) -> str:
+    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start)
+
+
+html = (_stories_page(start) if which == "The atlas's stories" and ui.show_mode() == "bundled"
+        else lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start))
+components.html(html, height=720)
+st.caption("Next: → ↓ PageDown or the button; previous: ← ↑ PageUp. The address follows the scene, so a scene "
+           "can be shared or bookmarked. Press F11 for full screen.")
+st.download_button("Download this lecture as one offline HTML file", html.encode("utf-8"), "lecture.html", "text/html")
+
+with st.expander("My scenes: make, reorder, caption, save, load"):
+    st.caption("Add the view of the Flows page with its 'Add this view as a scene' button, or load a scene file. "
+               "Edit titles, captions and order here (the 'order' column sorts); download the file to reuse it.")
+    up = st.file_uploader("Load a scene file (YAML)", type=["yaml", "yml", "json"], key="scene_file")
+    if up is not None and S.get("scene_file_loaded") != up.file_id:
+        try:
+            S["my_scenes"] = load_scene_file(up.getvalue())
+            S["scene_file_loaded"] = up.file_id
+            st.rerun()
+        except TableError as exc:
+            st.error(str(exc))
+    if mine:
+        import pandas as pd
+
+        table = pd.DataFrame([{"order": i + 1, "title": s["title"], "date": s["date"], "date_end": s["date_end"],
+                               "view": s["view"], "group": s["group"], "caption": s["text"]} for i, s in enumerate(mine)])
+        edited = st.data_editor(table, hide_index=True, num_rows="dynamic", key="scene_editor", width="stretch",
+                                column_config={"view": st.column_config.SelectboxColumn(options=["europe", "ussr", "kazakhstan"]),
+                                               "group": st.column_config.SelectboxColumn(options=["place", "polity", "oblast"])})
+        if st.button("Apply these edits"):
+            rows = edited.dropna(subset=["title", "date"]).sort_values("order", kind="stable")
+            old = {s["title"]: s for s in mine}
+            try:
+                S["my_scenes"] = check_scenes([{**old.get(r.title, {}), "title": r.title, "date": str(r.date),
+                                                "date_end": "" if pd.isna(r.date_end) else str(r.date_end), "view": r.view,
+                                                "group": r.group, "text": "" if pd.isna(r.caption) else r.caption}
+                                               for r in rows.itertuples()])
+                st.rerun()
+            except TableError as exc:
+                st.error(str(exc))
+        st.download_button("Download my scenes (YAML)", dump_scenes(mine).encode("utf-8"), "scenes.yaml", "text/yaml")
