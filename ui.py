@@ -15,6 +15,7 @@ from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year
 from geo.mapview import flow_map_html
+from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
@@ -32,7 +33,34 @@ def borders():
 
 
 SHOW = ("both", "yours", "bundled")
-_FILTER_KEYS = ("years", "nat", "cat", "origin", "dest", "group", "show")
+_FILTER_KEYS = ("years", "nat", "cat", "origin", "dest", "group", "show", "lang")
+
+
+def lang() -> str:
+    """The interface language of this visitor: the address's ``lang`` on arrival, then the selector."""
+    if "lang" not in st.session_state and "_lang" not in st.session_state:
+        raw = st.query_params.get("lang", "en")
+        if raw not in LANGS:
+            st.session_state["lang_note"] = raw
+            raw = "en"
+        st.session_state["lang"] = raw
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = st.session_state["_lang"]
+    return st.session_state["lang"]
+
+
+def language_selector() -> str:
+    """The language selector at the top of the sidebar, kept in the address (``?lang=ru``)."""
+    current = lang()
+    chosen = st.sidebar.selectbox(t("lang.label", current), LANGS, key="lang", format_func=LANG_NAMES.get)
+    st.session_state["_lang"] = chosen
+    if st.session_state.get("lang_note"):
+        st.warning(t("note.unknown_lang", chosen, value=repr(st.session_state["lang_note"])))
+    if chosen == "en":
+        st.query_params.pop("lang", None)
+    elif st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+    return chosen
 
 
 def mine() -> dict | None:
@@ -90,30 +118,32 @@ def _list_param(name: str, allowed: list[str], notes: list[str]) -> list[str]:
     good = [v for v in raw if v in allowed]
     bad = [v for v in raw if v not in allowed]
     if bad:
-        notes.append(f"Unknown {name} in the address ignored: {', '.join(bad)}.")
+        notes.append(("note.unknown_values", {"name": name, "values": ", ".join(bad)}))
     return good
 
 
-def _years_param(notes: list[str]) -> tuple[int, int]:
+def _years_param(notes: list) -> tuple[int, int]:
     raw = st.query_params.get("years")
     if raw is None:
         return DEFAULT_YEARS
+    y0d, y1d = DEFAULT_YEARS
     try:
         a, _, b = raw.partition("-")
         y0, y1 = int(a), int(b or a)
     except ValueError:
-        notes.append(f"The years in the address ({raw!r}) are not like 1936-1944; showing {DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}.")
+        notes.append(("note.years_bad", {"raw": repr(raw), "y0": y0d, "y1": y1d}))
         return DEFAULT_YEARS
     if not (YEAR_MIN <= y0 <= y1 <= YEAR_MAX):
-        notes.append(f"The atlas covers {YEAR_MIN}-{YEAR_MAX}; {raw} is outside it, showing {DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}.")
+        notes.append(("note.years_out", {"raw": raw, "lo": YEAR_MIN, "hi": YEAR_MAX, "y0": y0d, "y1": y1d}))
         return DEFAULT_YEARS
     return y0, y1
 
 
 def sidebar_filters() -> tuple[Filters, str]:
-    """Filter widgets, seeded from and written back to the address bar."""
-    notes: list[str] = []
+    """Filter widgets, seeded from and written back to the address bar, labelled in the visitor's language."""
+    notes: list = []
     ch = choices()
+    L = language_selector()
     if "seeded" not in st.session_state:
         st.session_state["years"] = _years_param(notes)
         st.session_state["nat"] = _list_param("nat", ch["nat"], notes)
@@ -122,7 +152,7 @@ def sidebar_filters() -> tuple[Filters, str]:
         st.session_state["dest"] = _list_param("dest", ch["dest"], notes)
         g = st.query_params.get("group", "place")
         if g not in GROUPS:
-            notes.append(f"Unknown grouping {g!r} in the address; grouping by place.")
+            notes.append(("note.unknown_group", {"value": repr(g)}))
             g = "place"
         st.session_state["group"] = g
         st.session_state["seeded"] = True
@@ -133,24 +163,25 @@ def sidebar_filters() -> tuple[Filters, str]:
             st.session_state[k] = st.session_state[f"_{k}"]
     with st.sidebar:
         if mine():
-            st.radio("Records shown", SHOW, key="show", horizontal=True,
-                     format_func={"both": "both", "yours": "yours only", "bundled": "bundled only"}.get,
-                     help="Your imported records stay in this browser session only.")
-        st.header("Filters")
-        y0, y1 = st.slider("Years", YEAR_MIN, YEAR_MAX, key="years")
-        nat = st.multiselect("Nationality", ch["nat"], key="nat", placeholder="all")
-        cat = st.multiselect("Category", [c for c in ch["cat"]], key="cat", placeholder="all",
-                             format_func=lambda c: c.replace("_", " "))
-        org = st.multiselect("Origin polity (as on the date)", ch["origin"], key="origin", placeholder="all")
-        dst = st.multiselect("Destination region", ch["dest"], key="dest", placeholder="all")
-        group = st.radio("Group flows by", GROUPS, key="group", horizontal=True,
-                         help="place: towns and regions as written; polity: the republic or state of the date; "
-                              "oblast: Kazakh oblasts of the date (other ends by place)")
+            st.radio(t("filters.shown", L), SHOW, key="show", horizontal=True,
+                     format_func=lambda v: t(f"shown.{v}", L), help=t("filters.shown_help", L))
+        st.header(t("filters.header", L))
+        y0, y1 = st.slider(t("filters.years", L), YEAR_MIN, YEAR_MAX, key="years")
+        nat = st.multiselect(t("filters.nationality", L), ch["nat"], key="nat", placeholder=t("filters.all", L),
+                             format_func=lambda v: value_label("nat", v, L))
+        cat = st.multiselect(t("filters.category", L), ch["cat"], key="cat", placeholder=t("filters.all", L),
+                             format_func=lambda v: value_label("cat", v, L))
+        org = st.multiselect(t("filters.origin", L), ch["origin"], key="origin", placeholder=t("filters.all", L),
+                             format_func=lambda v: unit_label(v, L))
+        dst = st.multiselect(t("filters.destination", L), ch["dest"], key="dest", placeholder=t("filters.all", L),
+                             format_func=lambda v: unit_label(v, L))
+        group = st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
+                         format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
     for k in _FILTER_KEYS:
         if k in st.session_state:
             st.session_state[f"_{k}"] = st.session_state[k]
-    for n in st.session_state.get("notes", []):
-        st.warning(n)
+    for key, values in st.session_state.get("notes", []):
+        st.warning(t(key, L, **values))
     qp = {"years": f"{y0}-{y1}", "group": group, "nat": nat, "cat": cat, "origin": org, "dest": dst}
     for k, v in qp.items():
         if v in ([], ""):
@@ -171,57 +202,69 @@ def filtered(f: Filters) -> pd.DataFrame:
     return _bundled_filtered(f) if show_mode() == "bundled" else filter_records(records(), f)
 
 
-def record_cards(rec: pd.DataFrame) -> dict[str, dict]:
-    """Text shown when a flow is clicked: date, count with its uncertainty, sources."""
+def record_cards(rec: pd.DataFrame, L: str = "en") -> dict[str, dict]:
+    """Text shown when a flow is clicked: date, count with its uncertainty, sources (in the visitor's language)."""
     titles = dataset().sources.set_index("id")
     out = {}
     for r in rec.itertuples():
         if pd.notna(r.count):
-            count = f"{'~' if r.count_approximate else ''}{r.count:,.0f} {r.unit or 'persons'}"
+            count = f"{'~' if r.count_approximate else ''}{fmt_int(r.count, L)} {t('map.people', L)}"
         elif pd.notna(r.count_low):
-            count = f"at least {r.count_low:,.0f}" if pd.isna(r.count_high) or r.count_high == r.count_low else ""
+            count = f"≥ {fmt_int(r.count_low, L)}" if pd.isna(r.count_high) or r.count_high == r.count_low else ""
         else:
-            count = "count unknown"
+            count = t("map.count_unknown", L)
         if pd.notna(r.count_low) and pd.notna(r.count_high) and r.count_high > r.count_low:
-            count += f" (sources: {r.count_low:,.0f}–{r.count_high:,.0f})"
-        date = r.date + (f" – {r.date_end}" if r.date_end else "") + f" ({r.date_precision}{', uncertain' if r.date_uncertain else ''})"
+            count += f" ({t('map.range', L)} {fmt_int(r.count_low, L)}–{fmt_int(r.count_high, L)})"
+        date = fmt_date(r.date, L) + (f" – {fmt_date(r.date_end, L)}" if r.date_end else "") + (" ?" if r.date_uncertain else "")
         srcs = []
         for s in source_ids(r.source):
             if s in titles.index:
-                t = titles.loc[s]
-                srcs.append(f"{t.author}, {t.title} ({t.year}), {t.locator}")
+                row = titles.loc[s]
+                srcs.append(f"{row.author}, {row.title} ({row.year}), {row.locator}")
         if getattr(r, "dataset", "bundled") != "bundled":  # a user's own record: their source as written
-            srcs = [f"source: {r.source}" if r.source else "no source given"] + (
-                [f"archive: {r.archival_ref}"] if r.archival_ref else [])
-        out[r.id] = {"date": date, "count": count.strip() or "range only", "what": f"{r.nationality or 'mixed'} · {r.category.replace('_', ' ')}",
+            srcs = [str(r.source) or "—"] + ([str(r.archival_ref)] if r.archival_ref else [])
+        what = (value_label("nat", r.nationality, L) if r.nationality else "—") + " · " + value_label("cat", r.category, L)
+        out[r.id] = {"date": date, "count": count.strip() or "—", "what": what,
                      "route": f"{r.origin} → {r.destination}", "sources": srcs, "notes": r.notes}
     return out
 
 
 def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
     """The flow map page; from the shared cache only while it shows the bundled records."""
+    L = lang()
     if show_mode() == "bundled":
-        return _bundled_map_html(f, group, view, choropleth)
-    return _map_html(filtered(f), active_borders(), f, group, view, choropleth)
+        return _bundled_map_html(f, group, view, choropleth, L)
+    return _map_html(filtered(f), active_borders(), f, group, view, choropleth, L)
 
 
-@st.cache_data(show_spinner="Drawing the map…", max_entries=32)
-def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
-    return _map_html(filtered(f), borders(), f, group, view, choropleth)
+@st.cache_data(show_spinner=False, max_entries=32)
+def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
+    return _map_html(filtered(f), borders(), f, group, view, choropleth, L)
 
 
-def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None) -> str:
+def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    return flows.assign(origin=flows["origin"].map(lambda k: labels.get(k, k)),
+                        destination=flows["destination"].map(lambda k: labels.get(k, k)))
+
+
+def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
     years = range(f.year_from, f.year_to + 1)
-    return flow_map_html(b, flows_by_year(rec, years, group), record_cards(rec),
+    labels = flow_labels(rec, group, L) if len(rec) else {}
+    per_year = {y: _relabel(fl, labels) for y, fl in flows_by_year(rec, years, group).items()}
+    shade = dict(choropleth) if choropleth else None  # keyed by the layer's names, as the page matches them
+    return flow_map_html(b, per_year, record_cards(rec, L),
                          first=dt.date(f.year_from, 1, 1), last=dt.date(min(f.year_to, 1950), 12, 31),
-                         all_years=aggregate(rec, group), view=view, choropleth=dict(choropleth) if choropleth else None,
-                         title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}")
+                         all_years=_relabel(aggregate(rec, group), labels), view=view, choropleth=shade,
+                         title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}", lang=L)
 
 
 def flows_table(f: Filters, group: str) -> pd.DataFrame:
-    fl = aggregate(filtered(f), group)
-    return fl[["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]].rename(
-        columns={"people": "people (known counts)", "unknown": "records without a count"})
+    L = lang()
+    rec = filtered(f)
+    fl = _relabel(aggregate(rec, group), flow_labels(rec, group, L) if len(rec) else {})
+    fl = fl.assign(category=fl["category"].map(lambda c: value_label("cat", c, L)))
+    cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]
+    return fl[cols].rename(columns={c: t(f"col.{c}", L) for c in cols})
 
 
 EXPORT_FORMATS = {"PNG image (1920×1080)": "png", "SVG (vector)": "svg", "PDF (print)": "pdf",
@@ -230,27 +273,28 @@ _MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _bundled_export(f: Filters, group: str, view: str, fmt: str) -> bytes:
+def _bundled_export(f: Filters, group: str, view: str, fmt: str, L: str) -> bytes:
     from geo.render import render_bytes
 
-    return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group)
+    return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group, lang=L)
 
 
 def export_panel(f: Filters, group: str, view: str) -> None:
     """Static and interactive exports of the current view, made on request (never on every rerun)."""
     from geo.render import render_bytes
 
-    with st.expander("Export this map for slides or print"):
+    L = lang()
+    with st.expander(t("export.title", L)):
         c1, c2 = st.columns([3, 2])
-        label = c1.selectbox("Format", list(EXPORT_FORMATS), key="export_format")
+        label = c1.selectbox(t("export.format", L), list(EXPORT_FORMATS), key="export_format")
         fmt = EXPORT_FORMATS[label]
-        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"))
-        if c2.button("Prepare the file", key="export_go"):
-            with st.spinner("Rendering…"):
-                data = (_bundled_export(f, group, view, fmt) if show_mode() == "bundled" else
-                        render_bytes(records(), active_borders(), f, fmt, view=view, group=group))
+        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"), L)
+        if c2.button(t("export.prepare", L), key="export_go"):
+            with st.spinner(t("export.rendering", L)):
+                data = (_bundled_export(f, group, view, fmt, L) if show_mode() == "bundled" else
+                        render_bytes(records(), active_borders(), f, fmt, view=view, group=group, lang=L))
             st.session_state["export"] = (sig, data)
         got = st.session_state.get("export")
         if got and got[0] == sig:
-            st.download_button(f"Download {fmt.upper()}", got[1], f"atlas-{f.year_from}-{f.year_to}-{view}.{fmt}",
-                               _MIME[fmt], key="export_dl")
+            st.download_button(t("export.download", L, fmt=fmt.upper()), got[1],
+                               f"atlas-{f.year_from}-{f.year_to}-{view}.{fmt}", _MIME[fmt], key="export_dl")

@@ -165,7 +165,7 @@ def _render(args: argparse.Namespace) -> int:
         records = bundled_dataset().records
     f = Filters(start.start.year, end.end.year, tuple(args.nationality or ()), tuple(args.category or ()))
     try:
-        out = render_file(records, borders, f, args.out, view=args.view, group=args.group, title=args.title)
+        out = render_file(records, borders, f, args.out, view=args.view, group=args.group, title=args.title, lang=args.lang)
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", type=Path, help="map your own records file instead of the bundled records")
     r.add_argument("--borders", type=Path, help="your own borders (as for join)")
     r.add_argument("--title")
+    r.add_argument("--lang", choices=("en", "ru", "kk"), default="en", help="language of the map's words and numbers")
     r.add_argument("--out", type=Path, required=True, help="map.png | map.svg | map.pdf | map.html | anim.gif")
     r.set_defaults(func=_render)
     d = sub.add_parser("data-check", help="check the bundled (or another) dataset and print its summary")

@@ -25,7 +25,7 @@ from geo.gazetteer import Gazetteer
 from geo.records import CANONICAL
 
 ENDS = ("origin", "destination")
-JOIN_FIELDS = ("lat", "lon", "match", "place", "polity", "republic", "autonomy", "kz_region", "occupied_by", "note")
+JOIN_FIELDS = ("lat", "lon", "match", "place", "place_id", "polity", "republic", "autonomy", "kz_region", "occupied_by", "note")
 PARSED = ("date_from", "date_to", "date_precision", "date_uncertain", "count_approximate",
           "category_original", "nationality_original")
 
@@ -241,6 +241,7 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
         acc[f"{end}_match"] = np.array([p.match for p in uniq], dtype=object)[codes]
         acc[f"{end}_place"] = np.array([f"{p.name} ({p.country})" if p.resolved and p.country else p.name
                                         for p in uniq], dtype=object)[codes]
+        acc[f"{end}_place_id"] = np.array([p.place_id for p in uniq], dtype=object)[codes]
         cols = {
             "polity": _names_over_span(borders, "polities", lon, lat, first, last),
             "republic": _names_over_span(borders, "republics", lon, lat, first, last, level="union"),

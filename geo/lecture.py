@@ -16,6 +16,7 @@ import yaml
 from geo.borders import Borders
 from geo.dates import DateError, parse_date
 from geo.flows import GROUPS, Filters, aggregate, filter_records
+from geo.i18n import catalog, flow_labels, value_label
 from geo.mapview import CATEGORY_COLORS, PALETTE, VIEWS, _atlas_js, _flow_rows, _leaflet, _safe_json, layer_features_between
 from geo.records import TableError
 from geo.vocabulary import CATEGORIES
@@ -76,7 +77,7 @@ def _citation(src: pd.Series) -> str:
 
 
 def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, sources: pd.DataFrame | None = None,
-                 *, start: int = 0, height: int = 720) -> str:
+                 *, start: int = 0, height: int = 720, lang: str = "en") -> str:
     """One offline page holding every scene; ``start`` is the index shown first.
 
     Text (titles, captions, citations) is inserted with ``textContent`` only.
@@ -88,7 +89,12 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
         f = scene_filters(s)
         day = dt.date(min(max(f.year_to, 1919), 1950), 7, 1)
         first, last = min(first, dt.date(min(max(f.year_from, 1919), 1950), 1, 1)), max(last, day)
-        flows = aggregate(filter_records(records, f), s.get("group") or "place")
+        rec = filter_records(records, f)
+        flows = aggregate(rec, s.get("group") or "place")
+        if len(flows):
+            labels = flow_labels(rec, s.get("group") or "place", lang)
+            flows = flows.assign(origin=flows["origin"].map(lambda k: labels.get(k, k)),
+                                 destination=flows["destination"].map(lambda k: labels.get(k, k)))
         cites = [(_citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
         center, zoom = VIEWS.get(s.get("view") or "europe", VIEWS["europe"])
         period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}\u2013{f.year_to}"
@@ -97,6 +103,9 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
                         "people": float(flows["people"].sum()) if len(flows) else 0.0,
                         "peak": max(float(flows["people"].max()) if len(flows) else 1.0, 1.0)})
     data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "palette": PALETTE, "cat": CATEGORY_COLORS,
+            "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
+            "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
+            "locale": {"en": "en-US", "ru": "ru-RU", "kk": "kk-KZ"}[lang],
             "polities": layer_features_between(borders, "polities", first, last),
             "kazakh_regions": layer_features_between(borders, "kazakh_regions", first, last, 0.02)}
     page = Path(__file__).with_name("lecture.html").read_text("utf-8")

@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from geo.borders import Borders
+from geo.i18n import catalog, value_label
 
 #: Colour-blind-safe palette (Paul Tol's "light" scheme) for neighbouring polities.
 PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
@@ -213,7 +214,7 @@ FLOW_TOLERANCE = 0.08
 OUTLINE_TOLERANCE = 0.25
 OUTLINE_MIN_AREA = 0.3
 #: Properties the flow map's tooltips use (the border pages carry the full set).
-_FLOW_PROPS = ("id", "name", "name_modern", "capital", "valid_from", "valid_to", "kind")
+_FLOW_PROPS = ("id", "name", "name_ru", "name_kk", "name_modern", "capital", "valid_from", "valid_to", "kind")
 VIEWS = {"europe": ([50, 30], 3.5), "ussr": ([55, 60], 3.0), "kazakhstan": ([48, 67], 4.75)}
 
 
@@ -296,7 +297,7 @@ def _flow_rows(flows) -> list[dict]:
 def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
                   first: dt.date, last: dt.date, all_years=None, view: str = "europe", year: int | None = None,
                   choropleth: dict[str, float] | None = None, height: int = 640, title: str = "",
-                  lang_labels: dict[str, str] | None = None) -> str:
+                  lang: str = "en") -> str:
     """A standalone, offline HTML flow map that steps through years in the browser.
 
     Parameters
@@ -315,6 +316,8 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         ``europe``, ``ussr`` or ``kazakhstan``.
     choropleth : dict, optional
         Oblast name -> value shading the Kazakh oblasts.
+    lang : str
+        ``en``, ``ru`` or ``kk``: the page's own words and number format (flow labels come translated).
 
     Returns
     -------
@@ -335,6 +338,9 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         "palette": PALETTE, "cat": CATEGORY_COLORS, "ramp": CHOROPLETH,
         "choropleth": choropleth, "center": center, "zoom": zoom, "title": title,
         "first": str(first), "last": str(last),
+        "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
+        "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
+        "locale": {"en": "en-US", "ru": "ru-RU", "kk": "kk-KZ"}[lang], "lang": lang,
     }
     page = Path(__file__).with_name("flowmap.html").read_text("utf-8").replace("/*ATLAS_JS*/", _atlas_js())
     return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(

@@ -18,6 +18,7 @@ import shapely
 
 from geo.borders import Borders
 from geo.flows import Filters, aggregate, filter_records, flows_by_year
+from geo.i18n import fmt_int, t, value_label
 from geo.mapview import CATEGORY_COLORS, PALETTE, VIEWS, flow_map_html
 
 #: Map extents (lon_min, lon_max, lat_min, lat_max) of the views.
@@ -74,7 +75,7 @@ def _curve(a: tuple[float, float], b: tuple[float, float], n: int = 40) -> np.nd
 
 def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: str = "europe", group: str = "place",
                   title: str | None = None, source_line: str = "", size: tuple[float, float] = (19.2, 10.8),
-                  dpi: int = 100, peak: float | None = None) -> Figure:
+                  dpi: int = 100, peak: float | None = None, lang: str = "en") -> Figure:
     """A matplotlib figure of the flows of ``records`` passing ``f`` over the borders of the period's end.
 
     ``peak`` fixes the width scale (people drawn at full width), so frames of an animation compare.
@@ -121,30 +122,30 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
         ax.annotate("", xy=pts[-1], xytext=pts[-4], zorder=5,
                     arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0, "mutation_scale": 12 + w * 1.5})
     period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}–{f.year_to}"
-    title = title or "Movements of people into the USSR and Kazakhstan"
+    title = title or t("render.title", lang)
     fig.suptitle(f"{title}, {period}", x=0.01, y=0.975, ha="left", fontsize=26, fontweight="bold")
-    fig.text(0.01, 0.915, f"Borders as on {day.isoformat()} · {len(rec)} records · "
-             f"{flows['people'].sum():,.0f} people with a known count", fontsize=15)
+    fig.text(0.01, 0.915, t("render.subtitle", lang, day=day.isoformat(), n=fmt_int(len(rec), lang),
+                            people=fmt_int(flows["people"].sum() if len(flows) else 0, lang)), fontsize=15)
     cats = [c for c in CATEGORY_COLORS if c in set(flows["category"])] if len(flows) else []
-    handles = [Line2D([], [], color=CATEGORY_COLORS[c], lw=5, label=c.replace("_", " ")) for c in cats]
-    handles += [Line2D([], [], color="#555555", lw=lw(v), label=f"{v:,.0f} people") for v in (peak, peak / 4)]
-    handles += [Line2D([], [], color="#555555", lw=2, linestyle=(0, (4, 3)), label="count unknown")]
-    leg = ax.legend(handles=handles, loc="lower left", fontsize=13, title="Category · width", title_fontsize=14,
+    handles = [Line2D([], [], color=CATEGORY_COLORS[c], lw=5, label=value_label("cat", c, lang)) for c in cats]
+    handles += [Line2D([], [], color="#555555", lw=lw(v), label=f"{fmt_int(v, lang)} {t('map.people', lang)}")
+                for v in (peak, peak / 4)]
+    handles += [Line2D([], [], color="#555555", lw=2, linestyle=(0, (4, 3)), label=t("map.count_unknown", lang))]
+    leg = ax.legend(handles=handles, loc="lower left", fontsize=13, title=t("render.legend", lang), title_fontsize=14,
                     framealpha=0.95)
     leg.set_zorder(10)
-    fig.text(0.01, 0.02, source_line or "Sources: data/movements/sources.csv (every count cites a published source); "
-             "borders: data/shapes (Natural Earth admin-1, ISC, cut by the project's ledger).", fontsize=11, color="#333333")
+    fig.text(0.01, 0.02, source_line or t("render.source", lang), fontsize=11, color="#333333")
     return Figure(fig, flows, title)
 
 
 def render_file(records: pd.DataFrame, borders: Borders, f: Filters, out: Path, *, view: str = "europe",
-                group: str = "place", title: str | None = None) -> Path:
+                group: str = "place", title: str | None = None, lang: str = "en") -> Path:
     """Write ``out`` as PNG (1920×1080), SVG, PDF, HTML (offline interactive map) or GIF (one frame per year)."""
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {out.suffix!r}; use one of {', '.join('.' + x for x in FORMATS)}")
-    data = render_bytes(records, borders, f, fmt, view=view, group=group, title=title)
+    data = render_bytes(records, borders, f, fmt, view=view, group=group, title=title, lang=lang)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(out)  # atomic: a reader never sees half a file
@@ -152,7 +153,7 @@ def render_file(records: pd.DataFrame, borders: Borders, f: Filters, out: Path, 
 
 
 def render_bytes(records: pd.DataFrame, borders: Borders, f: Filters, fmt: str, *, view: str = "europe",
-                 group: str = "place", title: str | None = None) -> bytes:
+                 group: str = "place", title: str | None = None, lang: str = "en") -> bytes:
     """The export as bytes (for download buttons); see :func:`render_file`."""
     import matplotlib.pyplot as plt
 
@@ -161,18 +162,18 @@ def render_bytes(records: pd.DataFrame, borders: Borders, f: Filters, fmt: str, 
         last = _last_day(f)
         html = flow_map_html(borders, flows_by_year(rec, range(f.year_from, f.year_to + 1), group), _cards(rec),
                              first=dt.date(f.year_from, 1, 1), last=last, all_years=aggregate(rec, group), view=view,
-                             title=title or f"Flows {f.year_from}-{f.year_to}")
+                             title=title or f"Flows {f.year_from}-{f.year_to}", lang=lang)
         return html.encode("utf-8")
     if fmt == "gif":
-        return _gif(records, borders, f, view=view, group=group, title=title)
-    fig = render_figure(records, borders, f, view=view, group=group, title=title).fig
+        return _gif(records, borders, f, view=view, group=group, title=title, lang=lang)
+    fig = render_figure(records, borders, f, view=view, group=group, title=title, lang=lang).fig
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)
     plt.close(fig)
     return buf.getvalue()
 
 
-def _gif(records, borders, f: Filters, *, view: str, group: str, title: str | None) -> bytes:
+def _gif(records, borders, f: Filters, *, view: str, group: str, title: str | None, lang: str = "en") -> bytes:
     import matplotlib.pyplot as plt
     from PIL import Image
 
@@ -182,7 +183,8 @@ def _gif(records, borders, f: Filters, *, view: str, group: str, title: str | No
     frames = []
     for y in range(f.year_from, f.year_to + 1):
         fy = Filters(y, y, f.nationalities, f.categories, f.origin_polities, f.destination_regions)
-        fig = render_figure(records, borders, fy, view=view, group=group, title=title, size=(12.8, 7.2), peak=peak).fig
+        fig = render_figure(records, borders, fy, view=view, group=group, title=title, size=(12.8, 7.2), peak=peak,
+                            lang=lang).fig
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100)
         plt.close(fig)

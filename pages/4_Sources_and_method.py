@@ -7,16 +7,19 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from geo.i18n import t
 
 st.set_page_config(page_title="Migration atlas: sources and method", layout="wide")
-st.title("Sources and method")
+L = ui.language_selector()
+st.title(t("sources.title", L))
 ds = ui.dataset()
-st.subheader(f"Bibliography ({len(ds.sources)} sources)")
-st.caption("Every count in the bundled records cites one or more of these, with the page, table or document.")
+st.subheader(t("sources.bibliography", L, n=len(ds.sources)))
+st.caption(t("sources.bibliography_caption", L))
 st.dataframe(ds.sources, hide_index=True, width="stretch")
-st.subheader("Totals the breakdowns are checked against")
+st.subheader(t("sources.totals", L))
 st.dataframe(ds.totals.drop(columns=["total_best", "total_low", "total_high"]), hide_index=True, width="stretch")
 root = Path(__file__).resolve().parent.parent
-for title, path in (("The records", root / "data/movements/README.md"), ("The borders", root / "data/shapes/README.md")):
-    with st.expander(title, expanded=title == "The records"):
+for i, (title, path) in enumerate(((t("sources.records", L), root / "data/movements/README.md"),
+                                    (t("sources.borders", L), root / "data/shapes/README.md"))):
+    with st.expander(title, expanded=i == 0):
         st.markdown(path.read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError
+from geo.i18n import t
 from geo.gazetteer import bundled_gazetteer
 from geo.importer import (export_csv, export_xlsx, mapping_json, places_to_review, read_supplement, rows_report,
                           sheet_names, supplement_from_decisions)
@@ -28,7 +29,7 @@ ENCODINGS = ("detect", "utf-8", "utf-8-sig", "cp1251", "koi8_r", "utf-16")
 DELIMITERS = {"detect": None, "; (semicolon)": ";", ", (comma)": ",", "tab": "\t"}
 
 st.set_page_config(page_title="Migration atlas: import", layout="wide")
-st.title("Import your records")
+st.title(t("import.title", ui.lang()))
 st.caption("CSV or XLSX as archives make them (Windows-1251, KOI8-R, UTF-8/16; `;`, `,` or tab). Every row is "
            "either accepted or listed with the reason it was not. Your file stays in this browser session: it is "
            "not written to disk or to any cache another visitor can reach, and it is gone when you close the tab.")

@@ -6,16 +6,19 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import ui
+from geo.i18n import t
 from geo.lecture import check_scenes, dump_scenes, lecture_html, load_scene_file
 from geo.records import TableError
 
 st.set_page_config(page_title="Migration atlas: lecture", layout="wide", initial_sidebar_state="collapsed")
 S = st.session_state
+L = ui.language_selector()
 ds = ui.dataset()
 stories = check_scenes(ds.stories)
 mine = S.get("my_scenes", [])
-sets = {"The atlas's stories": stories} | ({"My scenes": mine} if mine else {})
-which = st.radio("Scenes", list(sets), key="lecture_set", horizontal=True, label_visibility="collapsed") if mine else next(iter(sets))
+sets = {"ours": stories} | ({"mine": mine} if mine else {})
+which = (st.radio("Scenes", list(sets), key="lecture_set", horizontal=True, label_visibility="collapsed",
+                 format_func=lambda k: t(f"lecture.scenes_{k}", L)) if mine else "ours")
 scenes = sets[which]
 
 raw = st.query_params.get("scene", "1")
@@ -24,21 +27,20 @@ try:
     if not 0 <= start < len(scenes):
         raise ValueError
 except ValueError:
-    st.warning(f"There is no scene {raw!r}; starting with scene 1 of {len(scenes)}.")
+    st.warning(t("lecture.bad_scene", L, raw=repr(raw), n=len(scenes)))
     start = 0
 
 
-@st.cache_data(show_spinner="Preparing the scenes…", max_entries=4)
-def _stories_page(start: int) -> str:
-    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _stories_page(start: int, lang: str) -> str:
+    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang)
 
 
-html = (_stories_page(start) if which == "The atlas's stories" and ui.show_mode() == "bundled"
-        else lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start))
+html = (_stories_page(start, L) if which == "ours" and ui.show_mode() == "bundled"
+        else lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start, lang=L))
 components.html(html, height=720)
-st.caption("Next: → ↓ PageDown or the button; previous: ← ↑ PageUp. The address follows the scene, so a scene "
-           "can be shared or bookmarked. Press F11 for full screen.")
-st.download_button("Download this lecture as one offline HTML file", html.encode("utf-8"), "lecture.html", "text/html")
+st.caption(t("lecture.help", L))
+st.download_button(t("lecture.download", L), html.encode("utf-8"), "lecture.html", "text/html")
 
 with st.expander("My scenes: make, reorder, caption, save, load"):
     st.caption("Add the view of the Flows page with its 'Add this view as a scene' button, or load a scene file. "
