@@ -105,7 +105,7 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
     data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "palette": PALETTE, "cat": CATEGORY_COLORS,
             "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
             "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
-            "locale": {"en": "en-US", "ru": "ru-RU", "kk": "kk-KZ"}[lang],
+            "locale": {"en": "en-US", "ru": "ru-RU", "kk": "ru-RU"}[lang],  # Kazakh groups digits as Russian does
             "polities": layer_features_between(borders, "polities", first, last),
             "kazakh_regions": layer_features_between(borders, "kazakh_regions", first, last, 0.02)}
     page = Path(__file__).with_name("lecture.html").read_text("utf-8")

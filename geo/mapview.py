@@ -340,7 +340,7 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         "first": str(first), "last": str(last),
         "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
         "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
-        "locale": {"en": "en-US", "ru": "ru-RU", "kk": "kk-KZ"}[lang], "lang": lang,
+        "locale": {"en": "en-US", "ru": "ru-RU", "kk": "ru-RU"}[lang], "lang": lang,  # Kazakh groups digits as Russian does
     }
     page = Path(__file__).with_name("flowmap.html").read_text("utf-8").replace("/*ATLAS_JS*/", _atlas_js())
     return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(

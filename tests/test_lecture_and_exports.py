@@ -152,3 +152,13 @@ def test_a_lecturer_adds_the_current_view_as_a_scene_and_plays_it(chrome, app_ur
     assert "Yezhov" in frame.inner_text("#text")
     assert sorted(f["d"] for f in frame.evaluate("() => window.lecture.drawn()") if f["p"] > 0) == ["Kazakhstan (republic)", "Uzbek SSR"]
     page.close()
+
+
+def test_the_lecture_page_speaks_the_chosen_language(chrome, app_url):
+    page = chrome.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url + "/Lecture?scene=4&lang=kk")
+    frame = _lecture_frame(page)
+    assert frame.inner_text("#count") == "Сахна 4 / 8"
+    assert frame.inner_text("#prev").endswith("Алдыңғы") and "undefined" not in frame.inner_text("#nav")
+    assert "адам" in frame.inner_text("#total") and "\u00a0" in frame.inner_text("#total")  # 241 758 адам
+    page.close()
