@@ -119,7 +119,8 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         # records from different datasets (the bundled data, a user's file) never share an arrow
         "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
-    df = df[df["origin"] != df["destination"]]
+    placed = df[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
+    df = df[placed & (df["origin"] != df["destination"])]  # an end with no place cannot be drawn
     keys = ["origin", "destination", "dataset"]
     g = df.groupby(keys, sort=False)
     out = g.agg(origin_lat=("origin_lat", "first"), origin_lon=("origin_lon", "first"),

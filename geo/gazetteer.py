@@ -335,9 +335,10 @@ class Gazetteer:
         if self._resolve_region(text, span, place) or self._resolve_republic(text, span, place):
             return place
         main, hint = text, ""
-        if m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", text):
+        whole = [i for i in self._candidates(text) if self._e["kind"][i] == "user"]  # a user's name, brackets and all
+        if not whole and (m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", text)):
             main, hint = m[1], m[2]
-        idx = self._candidates(main)
+        idx = whole or self._candidates(main)
         mine = [i for i in idx if self._e["kind"][i] == "user"]
         if mine:  # the user's own decision for this name wins over every other candidate
             idx = mine
