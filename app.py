@@ -12,6 +12,7 @@ import ui
 from geo.i18n import fmt_int, t
 
 st.set_page_config(page_title="Migration atlas: flows", layout="wide")
+ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()
 st.title(t("home.title", L))

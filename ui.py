@@ -7,18 +7,21 @@ address bar, calls ``geo`` and caches the results.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pandas as pd
 import streamlit as st
 
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
-from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year
+from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
 from geo.mapview import flow_map_html
 from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
+#: Most arrows one map draws (ATLAS_MAX_FLOWS): beyond it the largest are drawn and the page says so.
+MAX_FLOWS = int(os.environ.get("ATLAS_MAX_FLOWS", "3000"))
 DEFAULT_YEARS = (1936, 1944)
 
 
@@ -76,6 +79,29 @@ def show_mode() -> str:
 def active_borders():
     m = mine()
     return m["borders"] if m and m.get("borders") is not None and show_mode() == "yours" else borders()
+
+
+def guard(need_records: bool = True) -> None:
+    """Stop the page with a clear message when the bundled borders or records cannot be read.
+
+    Other pages keep working: each page asks only for what it needs.
+    """
+    from geo.borders import BordersError
+    from geo.dataset import DatasetError
+    from geo.records import TableError
+
+    L = lang()
+    try:
+        borders()
+    except (BordersError, OSError, ValueError) as exc:
+        st.error(t("fault.borders", L, reason=exc))
+        st.stop()
+    if need_records:
+        try:
+            dataset()
+        except (DatasetError, TableError, BordersError, OSError, ValueError) as exc:
+            st.error(t("fault.records", L, reason=exc))
+            st.stop()
 
 
 def records() -> pd.DataFrame:
@@ -232,6 +258,9 @@ def record_cards(rec: pd.DataFrame, L: str = "en") -> dict[str, dict]:
 def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
     """The flow map page; from the shared cache only while it shows the bundled records."""
     L = lang()
+    left_out = largest(aggregate(filtered(f), group), MAX_FLOWS)[1]
+    if left_out:
+        st.info(t("limit.flows", L, n=fmt_int(MAX_FLOWS, L), m=fmt_int(left_out, L)))
     if show_mode() == "bundled":
         return _bundled_map_html(f, group, view, choropleth, L)
     return _map_html(filtered(f), active_borders(), f, group, view, choropleth, L)
@@ -250,11 +279,11 @@ def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
     years = range(f.year_from, f.year_to + 1)
     labels = flow_labels(rec, group, L) if len(rec) else {}
-    per_year = {y: _relabel(fl, labels) for y, fl in flows_by_year(rec, years, group).items()}
+    per_year = {y: _relabel(largest(fl, MAX_FLOWS)[0], labels) for y, fl in flows_by_year(rec, years, group).items()}
     shade = dict(choropleth) if choropleth else None  # keyed by the layer's names, as the page matches them
     return flow_map_html(b, per_year, record_cards(rec, L),
                          first=dt.date(f.year_from, 1, 1), last=dt.date(min(f.year_to, 1950), 12, 31),
-                         all_years=_relabel(aggregate(rec, group), labels), view=view, choropleth=shade,
+                         all_years=_relabel(largest(aggregate(rec, group), MAX_FLOWS)[0], labels), view=view, choropleth=shade,
                          title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}", lang=L)
 
 

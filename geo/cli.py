@@ -68,10 +68,14 @@ def _join(args: argparse.Namespace) -> int:
         return 1
     gaz = load_gazetteer(borders, supplement=supplement)
     result = join_records(frame, borders, gaz)
-    _write_csv(neutralise_formulas(result.accepted), args.out)
-    if args.rejects:
-        _write_csv(neutralise_formulas(result.rejected), args.rejects)
-    elif len(result.rejected):
+    try:
+        _write_csv(neutralise_formulas(result.accepted), args.out)
+        if args.rejects:
+            _write_csv(neutralise_formulas(result.rejected), args.rejects)
+    except OSError as exc:  # a full disk, a read-only folder: say so, leave nothing half-written
+        print(f"error: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if not args.rejects and len(result.rejected):
         print(f"warning: {len(result.rejected)} rows rejected; name a file with --rejects to keep them", file=sys.stderr)
     warned = int((result.accepted["warnings"] != "").sum()) if len(result.accepted) else 0
     print(f"read {len(frame)} rows ({table.encoding}, delimiter {table.delimiter!r}); "

@@ -167,3 +167,12 @@ def oblast_arrivals(records: pd.DataFrame) -> pd.DataFrame:
         people=("count", lambda s: float(s.astype("Float64").fillna(0).sum())),
         records=("id", "size"), unknown=("count", lambda s: int(s.isna().sum()))).reset_index()
     return t.rename(columns={"destination_kz_region": "oblast"}).sort_values("people", ascending=False, ignore_index=True)
+
+
+def largest(flows: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
+    """At most ``limit`` flows, the largest first (by people, then records), and how many were left out."""
+    if limit <= 0 or len(flows) <= limit:
+        return flows, 0
+    kept = flows.sort_values(["people", "records"], ascending=False).head(limit)
+    return kept, len(flows) - limit
+

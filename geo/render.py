@@ -147,8 +147,12 @@ def render_file(records: pd.DataFrame, borders: Borders, f: Filters, out: Path, 
         raise ValueError(f"unknown format {out.suffix!r}; use one of {', '.join('.' + x for x in FORMATS)}")
     data = render_bytes(records, borders, f, fmt, view=view, group=group, title=title, lang=lang)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)  # atomic: a reader never sees half a file
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)  # atomic: a reader never sees half a file
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
     return out
 
 

@@ -13,6 +13,7 @@ from geo.flows import aggregate, flows_geojson
 from geo.mapview import layer_geojson
 
 st.set_page_config(page_title="Migration atlas: explorer", layout="wide")
+ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()
 st.title(t("explorer.title", L))

@@ -7,17 +7,22 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from geo.dataset import DatasetError, load_sources, load_totals
 from geo.i18n import t
 
 st.set_page_config(page_title="Migration atlas: sources and method", layout="wide")
 L = ui.language_selector()
 st.title(t("sources.title", L))
-ds = ui.dataset()
-st.subheader(t("sources.bibliography", L, n=len(ds.sources)))
+try:  # the bibliography and totals need no borders and no join: this page works when those fail
+    sources, totals = load_sources(), load_totals()
+except (DatasetError, OSError, ValueError) as exc:
+    st.error(t("fault.records", L, reason=exc))
+    st.stop()
+st.subheader(t("sources.bibliography", L, n=len(sources)))
 st.caption(t("sources.bibliography_caption", L))
-st.dataframe(ds.sources, hide_index=True, width="stretch")
+st.dataframe(sources, hide_index=True, width="stretch")
 st.subheader(t("sources.totals", L))
-st.dataframe(ds.totals.drop(columns=["total_best", "total_low", "total_high"]), hide_index=True, width="stretch")
+st.dataframe(totals.drop(columns=["total_best", "total_low", "total_high"]), hide_index=True, width="stretch")
 root = Path(__file__).resolve().parent.parent
 for i, (title, path) in enumerate(((t("sources.records", L), root / "data/movements/README.md"),
                                     (t("sources.borders", L), root / "data/shapes/README.md"))):

@@ -30,6 +30,7 @@ DELIMITERS = {"detect": None, "; (semicolon)": ";", ", (comma)": ",", "tab": "\t
 
 st.set_page_config(page_title="Migration atlas: import", layout="wide")
 L = ui.lang()
+ui.guard(need_records=False)
 st.title(t("import.title", L))
 st.caption(t("imp.caption", L))
 

@@ -13,6 +13,7 @@ from geo.records import TableError
 st.set_page_config(page_title="Migration atlas: lecture", layout="wide", initial_sidebar_state="collapsed")
 S = st.session_state
 L = ui.language_selector()
+ui.guard()
 ds = ui.dataset()
 stories = check_scenes(ds.stories)
 mine = S.get("my_scenes", [])
