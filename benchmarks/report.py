@@ -39,10 +39,13 @@ def main() -> None:
     rows.append(("border lookup, 200,000 dated points (s)", _num(r"ours: Layer\.locate.*?" + cols, b, 3), "",
                  _num(r"peer: geopandas\.sjoin.*?" + cols, b, 3)))
     j = _run("bench_join.py", *(["--records", "200000", "--cli-rows", "50000"] if quick else []))
-    rows.append(("join: one lookup of all records (s)", _num(r"ours: per lookup \(one layer, one end\)\s+([\d.]+)", j), "",
+    n_rec = int(_num(r"join of ([\d,]+) records", j)) if j else 0
+    rows.append((f"join: one lookup of {n_rec:,} records (s)", _num(r"ours: per lookup \(one layer, one end\)\s+([\d.]+)", j), "",
                  _num(r"peer: per-year geopandas\.sjoin, one lookup\s+([\d.]+)", j)))
     i = _run("bench_import.py", *(["--rows", "20000"] if quick else []))
-    rows.append(("import of the register, all steps (s)", _num(r"import total: ([\d.]+) s", i), 10.0, float("nan")))
+    n_rows = int(_num(r"([\d,]+) rows, ", i)) if i else 0
+    rows.append((f"import of a {n_rows:,}-row register, all steps (s)", _num(r"import total: ([\d.]+) s", i),
+                 10.0 if n_rows >= 100_000 else "", float("nan")))
     rows.append(("  of which reading, detected (s)", _num(r"read \(detect[^:]*: ([\d.]+) s", i), "",
                  _num(r"told both: ([\d.]+) s", i)))
     m = _run("bench_map.py")
