@@ -20,8 +20,9 @@ from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
-#: Most arrows one map draws (ATLAS_MAX_FLOWS): beyond it the largest are drawn and the page says so.
-MAX_FLOWS = int(os.environ.get("ATLAS_MAX_FLOWS", "3000"))
+def max_flows() -> int:
+    """Most arrows one map draws (``ATLAS_MAX_FLOWS``, 3,000): beyond it the largest are drawn and the page says so."""
+    return int(os.environ.get("ATLAS_MAX_FLOWS", "3000"))
 DEFAULT_YEARS = (1936, 1944)
 
 
@@ -258,16 +259,16 @@ def record_cards(rec: pd.DataFrame, L: str = "en") -> dict[str, dict]:
 def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
     """The flow map page; from the shared cache only while it shows the bundled records."""
     L = lang()
-    left_out = largest(aggregate(filtered(f), group), MAX_FLOWS)[1]
+    left_out = largest(aggregate(filtered(f), group), max_flows())[1]
     if left_out:
-        st.info(t("limit.flows", L, n=fmt_int(MAX_FLOWS, L), m=fmt_int(left_out, L)))
+        st.info(t("limit.flows", L, n=fmt_int(max_flows(), L), m=fmt_int(left_out, L)))
     if show_mode() == "bundled":
-        return _bundled_map_html(f, group, view, choropleth, L)
+        return _bundled_map_html(f, group, view, choropleth, L, max_flows())
     return _map_html(filtered(f), active_borders(), f, group, view, choropleth, L)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
+def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None, L: str, limit: int) -> str:
     return _map_html(filtered(f), borders(), f, group, view, choropleth, L)
 
 
@@ -279,11 +280,11 @@ def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
     years = range(f.year_from, f.year_to + 1)
     labels = flow_labels(rec, group, L) if len(rec) else {}
-    per_year = {y: _relabel(largest(fl, MAX_FLOWS)[0], labels) for y, fl in flows_by_year(rec, years, group).items()}
+    per_year = {y: _relabel(largest(fl, max_flows())[0], labels) for y, fl in flows_by_year(rec, years, group).items()}
     shade = dict(choropleth) if choropleth else None  # keyed by the layer's names, as the page matches them
     return flow_map_html(b, per_year, record_cards(rec, L),
                          first=dt.date(f.year_from, 1, 1), last=dt.date(min(f.year_to, 1950), 12, 31),
-                         all_years=_relabel(largest(aggregate(rec, group), MAX_FLOWS)[0], labels), view=view, choropleth=shade,
+                         all_years=_relabel(largest(aggregate(rec, group), max_flows())[0], labels), view=view, choropleth=shade,
                          title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}", lang=L)
 
 

@@ -220,8 +220,8 @@ def test_hostile_record_text_in_the_flow_map_stays_text(chrome):
     page.set_content(html)
     page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn().length === 1")
     title = page.title()
-    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).fire('click')")
-    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).openTooltip([54, 25])")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).fire('click'); }")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).openTooltip([54, 25]); }")
     page.wait_for_timeout(300)
     panel = page.locator("#panel").inner_text()
     assert evil[0] in panel and evil[3] in panel  # shown as text
