@@ -188,7 +188,11 @@ def _data_check(args: argparse.Namespace) -> int:
           f"{int((rec['count_low'] != rec['count_high']).fillna(False).sum())} with a low-high range")
     for name, table in summary(rec).items():
         print(f"\nby {name.replace('_', ' ')}:")
-        print(table.to_string(index=False))
+        print(table.to_string(index=name == "category_by_decade"))
+    print(f"\n{len(ds.events)} events on the policy timeline, {len(ds.repressions)} repression figures, "
+          f"{len(ds.lives)} lives ({sum(len(life['stations']) for life in ds.lives)} stations)")
+    if len(ds.events):
+        print(ds.events.groupby("kind").size().rename("events").to_frame().T.to_string())
     print("\nbreakdowns against their totals:")
     print(check_totals(rec, ds.totals)[["id", "parts", "parts_unknown", "parts_sum", "total_best", "total_low",
                                         "total_high", "complete", "status"]].to_string(index=False))
