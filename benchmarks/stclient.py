@@ -57,11 +57,14 @@ class Visitor:
         ``http://127.0.0.1:PORT`` of the server.
     query : str
         The page's query string without ``?`` (``years=1937-1937&nat=Korean``).
+    headers : dict, optional
+        Extra HTTP headers of the WebSocket handshake (a cookie, through a proxy).
     """
 
-    def __init__(self, base: str, query: str = "") -> None:
+    def __init__(self, base: str, query: str = "", headers: dict[str, str] | None = None) -> None:
         self.ws_url = base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.query = query
+        self.headers = headers or {}
         self.widgets: dict[str, Widget] = {}
         self.states: dict[str, WidgetState] = {}
         self.page_hash = ""
@@ -70,7 +73,8 @@ class Visitor:
     async def open(self, timeout: float = 120.0) -> Run:
         """Connect and run the page as a browser arriving at its address does."""
         self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                            open_timeout=timeout, ping_interval=None)
+                                            open_timeout=timeout, ping_interval=None,
+                                            additional_headers=self.headers or None)
         return await self._rerun(timeout)
 
     async def change(self, label: str, value: object, timeout: float = 120.0) -> Run:
