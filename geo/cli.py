@@ -203,6 +203,25 @@ def _data_check(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    """Build the on-disk caches the app reads (GeoNames index, joined bundled records) before the first visitor."""
+    import os
+    import time
+
+    from geo.borders import bundled_borders
+    from geo.dataset import bundled_dataset
+    from geo.gazetteer import bundled_gazetteer
+
+    t0 = time.perf_counter()
+    bundled_borders()
+    bundled_gazetteer()
+    ds = bundled_dataset()
+    folder = os.environ.get("ATLAS_CACHE_DIR", "~/.cache/migration-atlas")
+    print(f"prepared in {time.perf_counter() - t0:.1f} s: borders, gazetteer, {len(ds.records)} bundled records "
+          f"joined; caches in {folder}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from geo.builder import DEFAULT_ADMIN1
@@ -250,5 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("data-check", help="check the bundled (or another) dataset and print its summary")
     d.add_argument("--folder", type=Path, help="folder with movements.csv, sources.csv, totals.csv, stories/")
     d.set_defaults(func=_data_check)
+    pr = sub.add_parser("prepare", help="build the caches the app reads, so the first visitor does not wait for them")
+    pr.set_defaults(func=_prepare)
     args = parser.parse_args(argv)
     return args.func(args)
