@@ -25,7 +25,8 @@ from geo.gazetteer import Gazetteer
 from geo.records import CANONICAL
 
 ENDS = ("origin", "destination")
-JOIN_FIELDS = ("lat", "lon", "match", "place", "place_id", "polity", "republic", "autonomy", "kz_region", "occupied_by", "note")
+JOIN_FIELDS = ("lat", "lon", "match", "rule", "place", "place_id", "polity", "republic", "autonomy", "kz_region",
+               "occupied_by", "note")
 PARSED = ("date_from", "date_to", "date_precision", "date_uncertain", "count_approximate",
           "category_original", "nationality_original")
 
@@ -42,79 +43,107 @@ class JoinResult:
         return len(self.accepted) + len(self.rejected)
 
 
+class _Parsed:
+    """One column parsed once per distinct text: a code per row into the distinct results."""
+
+    def __init__(self, values: pd.Series, fn) -> None:
+        codes, uniq = pd.factorize(values.astype(object).fillna(""), use_na_sentinel=False)
+        self.codes = codes
+        self.results = [_try(fn, v) for v in uniq]
+        self.errors = np.array([isinstance(r, Exception) for r in self.results], dtype=bool)[codes]
+        self.messages = np.array([str(r) if isinstance(r, Exception) else "" for r in self.results], dtype=object)[codes]
+
+    def field(self, attr: str, default=None, rows: np.ndarray | None = None) -> np.ndarray:
+        """An attribute of each row's parsed value (``default`` for errors), for the selected rows."""
+        table = np.empty(len(self.results) + 1, dtype=object)
+        table[:-1] = [default if isinstance(r, Exception) else getattr(r, attr) for r in self.results]
+        table[-1] = default
+        codes = self.codes if rows is None else self.codes[rows]
+        return table[codes]
+
+
 def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse dates and counts (each distinct value once); split rows into accepted and rejected."""
-    errors: dict[int, np.ndarray] = {}
-    messages: dict[int, np.ndarray] = {}
-
-    def parsed(col: str, fn) -> pd.Series:
-        values = df[col].astype(object)
-        table = {v: _try(fn, v) for v in pd.unique(values)}
-        out = values.map(table)
-        errors[id(out)] = values.map({v: isinstance(p, Exception) for v, p in table.items()}).to_numpy(bool)
-        messages[id(out)] = values.map({v: str(p) if isinstance(p, Exception) else "" for v, p in table.items()}).to_numpy(object)
-        return out
-
-    d = parsed("date", parse_date)
-    has_end = df["date_end"].astype(str).str.strip() != ""
-    e_all = parsed("date_end", parse_date)
-    e = e_all.where(has_end, None)
-    errors[id(e)] = errors[id(e_all)] & has_end.to_numpy(bool)
-    messages[id(e)] = messages[id(e_all)]
-    c, lo, hi = parsed("count", parse_count), parsed("count_low", parse_count), parsed("count_high", parse_count)
-    def is_err(s: pd.Series) -> np.ndarray:
-        return errors[id(s)] if id(s) in errors else s.map(lambda v: isinstance(v, Exception)).to_numpy(bool)
-    why = pd.DataFrame(index=df.index)
-    why["o"] = np.where(df["origin"].astype(str).str.strip() == "", "no origin", "")
-    why["d"] = np.where(df["destination"].astype(str).str.strip() == "", "no destination", "")
-    d_err, e_err = is_err(d), is_err(e)
-    why["date"] = np.where(d_err, "date: " + messages[id(d)].astype(str), "")
-    why["end"] = np.where(e_err, "date_end: " + messages[id(e)].astype(str), "")
-    both = ~d_err & ~e_err & has_end.to_numpy()
-    backwards = np.zeros(len(df), dtype=bool)
-    if both.any():
-        backwards[both] = [x.end < y.start for x, y in zip(e[both], d[both])]
-    why["back"] = np.where(backwards, "date_end is before date", "")
-    for label, s in (("count", c), ("count_low", lo), ("count_high", hi)):
-        why[label] = np.where(is_err(s), label + ": " + messages[id(s)].astype(str), "")
-    reasons = pd.Series(["; ".join(x for x in t if x) for t in zip(*(why[c].to_numpy() for c in why.columns))],
-                        index=df.index, dtype=object)
-    ok = (reasons == "").to_numpy(bool)
+    d = _Parsed(df["date"], parse_date)
+    has_end = (df["date_end"].astype(str).str.strip() != "").to_numpy(bool)
+    e = _Parsed(df["date_end"], parse_date)
+    e_err = e.errors & has_end
+    c, lo, hi = (_Parsed(df[col], parse_count) for col in ("count", "count_low", "count_high"))
+    n = len(df)
+    parts = [
+        np.where(df["origin"].astype(str).str.strip().to_numpy() == "", "no origin", ""),
+        np.where(df["destination"].astype(str).str.strip().to_numpy() == "", "no destination", ""),
+        np.where(d.errors, "date: " + d.messages.astype(str), ""),
+        np.where(e_err, "date_end: " + e.messages.astype(str), ""),
+    ]
+    both = np.flatnonzero(~d.errors & ~e_err & has_end)
+    backwards = np.zeros(n, dtype=bool)
+    if len(both):
+        e_end_b, d_start_b = e.field("end", rows=both), d.field("start", rows=both)
+        backwards[both] = [x < y for x, y in zip(e_end_b, d_start_b)]
+    parts.append(np.where(backwards, "date_end is before date", ""))
+    for label, p in (("count", c), ("count_low", lo), ("count_high", hi)):
+        parts.append(np.where(p.errors, label + ": " + p.messages.astype(str), ""))
+    bad_any = np.zeros(n, dtype=bool)
+    for part in parts:
+        bad_any |= part != ""
+    reasons = np.full(n, "", dtype=object)
+    for k in np.flatnonzero(bad_any):
+        reasons[k] = "; ".join(str(part[k]) for part in parts if part[k])
+    ok = ~bad_any
     rejected = df[~ok].copy()
-    rejected.insert(0, "reason", reasons[~ok].to_numpy())
+    rejected.insert(0, "reason", reasons[~ok])
     acc = df[ok].copy()
-    d, e, c, lo, hi = d[ok], e[ok], c[ok], lo[ok], hi[ok]
-    def field(series: pd.Series, attr: str, default=None) -> np.ndarray:
-        table = {id(v): (getattr(v, attr) if v is not None and not isinstance(v, Exception) else default)
-                 for v in pd.unique(series.to_numpy(object)) if v is not None}
-        return np.array([table.get(id(v), default) if v is not None else default for v in series.to_numpy(object)], dtype=object)
-
-    d_start, d_end, d_prec, d_unc = field(d, "start"), field(d, "end"), field(d, "precision"), field(d, "uncertain", False)
-    has_e = e.notna().to_numpy(bool)
-    e_end, e_unc = field(e, "end"), field(e, "uncertain", False)
+    rows = np.flatnonzero(ok)
+    has_e = has_end[rows]
+    d_start, d_end = d.field("start", rows=rows), d.field("end", rows=rows)
+    d_prec, d_unc = d.field("precision", rows=rows), d.field("uncertain", False, rows=rows)
+    e_end, e_unc = e.field("end", rows=rows), e.field("uncertain", False, rows=rows)
     acc["date_from"] = d_start
     acc["date_to"] = np.where(has_e, e_end, d_end)
     acc["date_precision"] = np.where(has_e, "range", d_prec)
     acc["date_uncertain"] = d_unc.astype(bool) | (has_e & e_unc.astype(bool))
     nan = float("nan")
-    best = field(c, "best", nan).astype(float)
-    c_low, c_high = field(c, "low", nan).astype(float), field(c, "high", nan).astype(float)
-    lo_best, hi_best = field(lo, "best", nan).astype(float), field(hi, "best", nan).astype(float)
+
+    def num(p: _Parsed, attr: str) -> np.ndarray:
+        return np.array([nan if v is None else v for v in p.field(attr, None, rows=rows)], dtype=float)
+
+    best = num(c, "best")
+    c_low, c_high = num(c, "low"), num(c, "high")
+    lo_best, hi_best = num(lo, "best"), num(hi, "best")
     low = np.where(np.isnan(lo_best), c_low, lo_best)
     high = np.where(np.isnan(hi_best), c_high, hi_best)
     acc["count_best"] = pd.array(best, dtype="Float64")
     acc["count_low"] = pd.array(low, dtype="Float64")
     acc["count_high"] = pd.array(high, dtype="Float64")
-    acc["count_approximate"] = field(c, "approximate", False).astype(bool)
+    acc["count_approximate"] = c.field("approximate", False, rows=rows).astype(bool)
     with np.errstate(invalid="ignore"):
         w_order = np.where(low > high, "count_low is above count_high; kept as written", "")
         w_out = np.where(~np.isnan(best) & ~np.isnan(low) & ~np.isnan(high) & ((best < low) | (best > high)),
                          "count is outside count_low..count_high", "")
     w_unknown = np.where(np.isnan(best) & np.isnan(low) & np.isnan(high), "count unknown", "")
-    acc["warnings"] = ["; ".join(x for x in t if x) for t in zip(w_order, w_out, w_unknown)]
+    acc["warnings"] = _join_texts([w_order, w_out, w_unknown])
     for col in ("count_best", "count_low", "count_high"):
         acc[col] = acc[col].astype("Float64").where(~acc[col].isna(), pd.NA)
     return acc, rejected
+
+
+def _join_texts(columns: list[np.ndarray]) -> np.ndarray:
+    """Per row, the non-empty texts of several columns joined by "; " (fast where most are empty)."""
+    n = len(columns[0]) if columns else 0
+    out = np.full(n, "", dtype=object)
+    cols = [np.asarray(c, dtype=object) for c in columns]
+    nonempty = [c != "" for c in cols]
+    count = np.zeros(n, dtype=np.int64)
+    for m in nonempty:
+        count += m
+    single = count == 1
+    for c, m in zip(cols, nonempty):
+        sel = single & m
+        out[sel] = c[sel]
+    for k in np.flatnonzero(count > 1):
+        out[k] = "; ".join(str(c[k]) for c, m in zip(cols, nonempty) if m[k])
+    return out
 
 
 def _try(fn, value):
@@ -133,28 +162,60 @@ def _vocabulary(acc: pd.DataFrame) -> None:
                 for v in cats}
     nat_warn = {v: (f"nationality {v!r} not in the vocabulary; kept as written" if str(v).strip() and nats[v] is None else "")
                 for v in nats}
-    notes = [[a, b] for a, b in zip(acc["category"].map(cat_warn), acc["nationality"].map(nat_warn))]
+    cw = acc["category"].map(cat_warn).to_numpy(object)
+    nw = acc["nationality"].map(nat_warn).to_numpy(object)
     acc["category"] = acc["category"].map({v: c or v for v, c in cats.items()})
     acc["nationality"] = acc["nationality"].map({v: n or v for v, n in nats.items()})
-    _add_warnings(acc, notes)
+    acc["warnings"] = _join_texts([acc["warnings"].to_numpy(object), cw, nw])
 
 
-def _add_warnings(acc: pd.DataFrame, notes: list[list[str]]) -> None:
-    acc["warnings"] = ["; ".join(x for x in [w, *n] if x) for w, n in zip(acc["warnings"], notes)]
+def resolve_ends(
+    origins: np.ndarray, destinations: np.ndarray, first: np.ndarray, last: np.ndarray, borders: Borders,
+    gazetteer: Gazetteer,
+) -> dict[str, tuple[np.ndarray, list]]:
+    """Resolve both ends of many records: per end, a code per record into a list of distinct places.
+
+    Each distinct name is resolved once (see :meth:`Gazetteer.resolve_codes`); an end left
+    ambiguous is resolved again only where the other end is placed, with the state holding the
+    other end on the record's first day (the last tie-break rule).
+
+    Parameters
+    ----------
+    origins, destinations : numpy.ndarray
+        Names as written (object arrays; '' for none).
+    first, last : numpy.ndarray
+        ``datetime64[D]``: the first and last day each record's date can mean.
+    """
+    years = first.astype("datetime64[Y]").astype(np.int64) + 1970
+    years_obj = [int(y) for y in years]
+    f_list = first.astype(object)
+    l_list = last.astype(object)
+    spans = list(zip(f_list, l_list))
+    names = {"origin": np.asarray(origins, dtype=object), "destination": np.asarray(destinations, dtype=object)}
+    out = {end: gazetteer.resolve_codes(names[end], years_obj, spans=spans) for end in ENDS}
+    for end, other in (("origin", "destination"), ("destination", "origin")):
+        codes, places = out[end]
+        o_codes, o_places = out[other]
+        amb = np.array([p.match == "ambiguous" for p in places], dtype=bool)[codes]
+        o_ok = np.array([p.resolved for p in o_places], dtype=bool)[o_codes]
+        rows = np.flatnonzero(amb & o_ok)
+        if not len(rows):
+            continue
+        lon = np.array([p.lon for p in o_places], dtype=float)[o_codes[rows]]
+        lat = np.array([p.lat for p in o_places], dtype=float)[o_codes[rows]]
+        states = borders.locate(lon, lat, first[rows], layers=["polities"])["polity"].to_numpy(object)
+        c2, p2 = gazetteer.resolve_codes(names[end][rows], [years_obj[k] for k in rows], states=list(states),
+                                         spans=[spans[k] for k in rows])
+        codes = codes.copy()
+        codes[rows] = c2 + len(places)
+        out[end] = (codes, places + p2)
+    return out
 
 
-def _distinct_places(ps: list) -> tuple[np.ndarray, list]:
-    """Codes of the distinct Place objects of a list (resolutions are memoised) and the objects."""
-    index: dict[int, int] = {}
-    uniq: list = []
-    codes = np.empty(len(ps), dtype=np.int64)
-    for k, p in enumerate(ps):
-        c = index.get(id(p))
-        if c is None:
-            c = index[id(p)] = len(uniq)
-            uniq.append(p)
-        codes[k] = c
-    return codes, uniq
+def _passed_over_text(p) -> str:
+    names = [f"{c['name']} ({c['country']})" for c in p.passed_over]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
 
 
 def _names_over_span(borders: Borders, layer: str, lon, lat, first, last, level: str | None = None,
@@ -171,12 +232,16 @@ def _names_over_span(borders: Borders, layer: str, lon, lat, first, last, level:
     n = np.bincount(rec, minlength=len(lon))
     single = n[rec] == 1
     out[rec[single]] = values[feat[single]]
-    for r in np.unique(rec[~single]):  # a border change inside the span: rare, spelled out
-        names: list[str] = []
-        for v in values[feat[rec == r]]:
-            if not names or names[-1] != v:
-                names.append(v)
-        out[r] = " → ".join(names)
+    multi = np.flatnonzero(~single)  # a border change inside the span: rare, spelled out
+    if len(multi):
+        r_m, f_m = rec[multi], feat[multi]  # sorted by record, then by the feature's first day
+        cuts = np.flatnonzero(np.diff(r_m)) + 1
+        for rs, fs in zip(np.split(r_m, cuts), np.split(f_m, cuts)):
+            names: list[str] = []
+            for v in values[fs]:
+                if not names or names[-1] != v:
+                    names.append(v)
+            out[rs[0]] = " → ".join(names)
     return out
 
 
@@ -210,28 +275,14 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
     if len(acc) == 0:
         return JoinResult(acc, rej)
     _vocabulary(acc)
-    years = [d.year for d in acc["date_from"]]
-    spans = list(zip(acc["date_from"], acc["date_to"]))
-    places = {end: gazetteer.resolve(acc[end].tolist(), years, spans=spans) for end in ENDS}
-    # second pass: an ambiguous end may be settled by the state of the other end on the date
-    first_days = np.array(acc["date_from"].tolist(), dtype="datetime64[D]")
-    years_arr = np.array(years, dtype=object)
-    names = {end: acc[end].to_numpy(dtype=object) for end in ENDS}
-    for end, other in (("origin", "destination"), ("destination", "origin")):
-        amb = [k for k, p in enumerate(places[end]) if p.match == "ambiguous" and places[other][k].resolved]
-        if amb:
-            o = [places[other][k] for k in amb]
-            states = borders.locate([p.lon for p in o], [p.lat for p in o], first_days[amb], layers=["polities"])
-            again = gazetteer.resolve(list(names[end][amb]), list(years_arr[amb]),
-                                      states=states["polity"].tolist(), spans=[spans[k] for k in amb])
-            for k, p in zip(amb, again):
-                places[end][k] = p
     first = np.array(acc["date_from"].tolist(), dtype="datetime64[D]")
     last = np.array(acc["date_to"].tolist(), dtype="datetime64[D]")
+    resolved_ends = resolve_ends(acc["origin"].to_numpy(object), acc["destination"].to_numpy(object), first, last,
+                                 borders, gazetteer)
     date_text = acc["date"].astype(str).to_numpy(object)
     warn_cols: list[np.ndarray] = []
     for end in ENDS:
-        codes, uniq = _distinct_places(places[end])
+        codes, uniq = resolved_ends[end]
         resolved = np.array([p.resolved for p in uniq], dtype=bool)[codes]
         lon = np.array([p.lon for p in uniq], dtype=float)[codes]
         lat = np.array([p.lat for p in uniq], dtype=float)[codes]
@@ -242,6 +293,7 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
         acc[f"{end}_place"] = np.array([f"{p.name} ({p.country})" if p.resolved and p.country else p.name
                                         for p in uniq], dtype=object)[codes]
         acc[f"{end}_place_id"] = np.array([p.place_id for p in uniq], dtype=object)[codes]
+        acc[f"{end}_rule"] = np.array([p.rule for p in uniq], dtype=object)[codes]
         cols = {
             "polity": _names_over_span(borders, "polities", lon, lat, first, last),
             "republic": _names_over_span(borders, "republics", lon, lat, first, last, level="union"),
@@ -263,18 +315,23 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
                                                        else f"{end} {p.input!r} {p.match}")) for p in uniq], dtype=object)[codes]
         fuzzy = np.array([(f"{end} {p.input!r} matched by spelling to {p.name} ({p.match})"
                            if p.resolved and p.match.startswith("fuzzy") else "") for p in uniq], dtype=object)[codes]
+        chosen = np.array([(f"{end} {p.input!r}: {p.rule} chose {p.name} ({p.country}); passed over "
+                            f"{_passed_over_text(p)}" if p.resolved and p.rule and p.passed_over else "")
+                           for p in uniq], dtype=object)[codes]
         coast = np.where(moved & resolved, f"{end} lies just offshore on the simplified coast; drawn on the nearest coast", "")
         span = np.full(len(acc), "", dtype=object)
-        pol_change = np.char.find(cols["polity"].astype(str), " → ") >= 0
-        adm_change = ~pol_change & ((np.char.find(cols["republic"].astype(str), " → ") >= 0)
-                                    | (np.char.find(cols["kz_region"].astype(str), " → ") >= 0))
+        def changes(values: np.ndarray) -> np.ndarray:
+            return pd.Series(values, dtype=object).str.contains(" → ", regex=False).fillna(False).to_numpy(bool)
+
+        pol_change = changes(cols["polity"])
+        adm_change = ~pol_change & (changes(cols["republic"]) | changes(cols["kz_region"]))
         for k in np.flatnonzero(pol_change & resolved):
             span[k] = f"{end}: the date {date_text[k]} spans a border change ({cols['polity'][k]})"
         for k in np.flatnonzero(adm_change & resolved):
             changed = cols["republic"][k] if " → " in cols["republic"][k] else cols["kz_region"][k]
             span[k] = f"{end}: the date {date_text[k]} spans an administrative change ({changed})"
-        warn_cols += [unresolved, coast, span, fuzzy]
-    acc["warnings"] = ["; ".join(x for x in t if x) for t in zip(acc["warnings"].to_numpy(object), *warn_cols)]
+        warn_cols += [unresolved, coast, span, fuzzy, chosen]
+    acc["warnings"] = _join_texts([acc["warnings"].to_numpy(object), *warn_cols])
     acc["count"] = acc.pop("count_best")  # the parsed best estimate replaces the text as written
     order = ["row", *CANONICAL, *PARSED, *(f"{e}_{f}" for e in ENDS for f in JOIN_FIELDS), "warnings"]
     extras = [c for c in acc.columns if c not in order]

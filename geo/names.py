@@ -71,3 +71,66 @@ def translit(text: str) -> str:
 def is_cyrillic(text: str) -> bool:
     """Whether a name contains Cyrillic letters."""
     return any("\u0400" <= c <= "\u04ff" for c in str(text))
+
+
+def script(text: str) -> str:
+    """``latin``, ``cyrillic``, ``mixed`` or ``other``: the letters a name is written in."""
+    latin = cyr = other = False
+    for c in str(text):
+        if not c.isalpha():
+            continue
+        if c <= "\u024f" or "\u1e00" <= c <= "\u1eff":
+            latin = True
+        elif "\u0400" <= c <= "\u04ff":
+            cyr = True
+        else:
+            other = True
+    if other:
+        return "other"
+    if latin and cyr:
+        return "mixed"
+    return "cyrillic" if cyr else "latin"
+
+
+#: Letters that only the Kazakh Latin alphabets use (2017 apostrophes, 2018 acute accents, 2021 alphabet),
+#: with what they stand for in the Russian-style romanisation GeoNames and Soviet maps use.
+_KAZAKH_LATIN = {
+    "q": "k", "ǵ": "g", "ğ": "g", "ń": "n", "ñ": "n", "ş": "sh", "ç": "ch", "ı": "y", "ū": "u", "ü": "u",
+    "ú": "u", "ý": "u", "ö": "o", "ó": "o", "ä": "a", "á": "a", "i̇": "i", "j": "zh",
+}
+_KAZAKH_2017 = re.compile(r"([aAgGnNoOuUyYsScCiI])['’ʼ]")
+_KAZAKH_2017_MAP = {"a": "ä", "g": "ğ", "n": "ñ", "o": "ö", "u": "ü", "y": "ū", "s": "ş", "c": "ç", "i": "i"}
+_KAZAKH_MARKS = set("qǵğńñşçıūúý") | {"'", "’", "ʼ"}
+
+
+def looks_kazakh_latin(text: str) -> bool:
+    """Whether a Latin name carries a letter only the Kazakh Latin alphabets use (q, ǵ/ğ, ń/ñ, ş, ı, ū ...)."""
+    low = str(text).lower()
+    return script(low) == "latin" and any(c in _KAZAKH_MARKS for c in low.replace("qu", ""))
+
+
+def kazakh_latin_key(text: str) -> str | None:
+    """Matching key of a Kazakh Latin spelling in the Russian-style romanisation, or None.
+
+    Covers the 2017 alphabet (apostrophes: ``S'ymkent``), the 2018 one (acute accents:
+    ``Qaraǵandy``) and the 2021 one (``Qızılorda``, ``Şymkent``): ``q`` is ``k``, ``ǵ/ğ`` is
+    ``g``, ``ı`` is ``y``, ``ş`` is ``sh``, ``j`` is ``zh`` ... so that ``Qızılorda`` meets
+    ``Kyzylorda`` and ``Jezqazǵan`` meets ``Zhezkazgan``. None for a name without a Kazakh letter.
+    """
+    if not looks_kazakh_latin(text):
+        return None
+    low = _KAZAKH_2017.sub(lambda m: _KAZAKH_2017_MAP[m[1].lower()], str(text).lower())
+    low = "".join(_KAZAKH_LATIN.get(c, c) for c in unicodedata.normalize("NFC", low))
+    return key(low)
+
+
+def name_keys(text: str) -> list[str]:
+    """Every matching key of a name as written: the key itself, a Latin transliteration of
+    Cyrillic, and the Russian-style reading of a Kazakh Latin spelling (in this order, distinct)."""
+    out = [key(text)]
+    if is_cyrillic(text):
+        out.append(key(translit(text)))
+    kz = kazakh_latin_key(text)
+    if kz:
+        out.append(kz)
+    return [k for k in dict.fromkeys(out) if k]

@@ -255,18 +255,40 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return out
 
 
+#: Keys of a mapping file that are settings, not headers: ``"@focus": "europe-ussr"`` (the gazetteer's
+#: region prior, see :func:`geo.gazetteer.parse_focus`).
+MAPPING_SETTINGS = ("@focus",)
+
+
 def parse_mapping(text: str, source: str = "mapping") -> dict[str, str]:
-    """A column mapping from JSON text ``{"header as in the file": "canonical column"}``, checked."""
+    """A column mapping from JSON text ``{"header as in the file": "canonical column"}``, checked.
+
+    Keys starting with ``@`` are settings (see :data:`MAPPING_SETTINGS` and
+    :func:`mapping_settings`), not headers, and are left out of the mapping.
+    """
     try:
         m = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TableError(f"{source}: not JSON ({exc})") from None
     if not isinstance(m, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in m.items()):
         raise TableError(f"{source} must be a JSON object of header -> column")
+    unknown = [k for k in m if k.startswith("@") and k not in MAPPING_SETTINGS]
+    if unknown:
+        raise TableError(f"{source} has unknown settings {unknown}; known: {', '.join(MAPPING_SETTINGS)}")
+    m = {k: v for k, v in m.items() if not k.startswith("@")}
     bad = sorted(set(m.values()) - set(CANONICAL))
     if bad:
         raise TableError(f"{source} names unknown columns {bad}; known: {', '.join(CANONICAL)}")
     return m
+
+
+def mapping_settings(text: str) -> dict[str, str]:
+    """The settings of a mapping file (``{"@focus": "ussr"}``); {} when it has none or is not JSON."""
+    try:
+        m = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return {k: str(v) for k, v in m.items() if k in MAPPING_SETTINGS} if isinstance(m, dict) else {}
 
 
 def load_mapping(path: Path) -> dict[str, str]:

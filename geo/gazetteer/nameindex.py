@@ -1,0 +1,124 @@
+"""The name index: every name of every place, found by its matching key or by its spelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.names import is_cyrillic, key, name_keys, script, translit
+
+#: Lowest fuzzy score (rapidfuzz ratio, 0-100) accepted as a spelling match.
+FUZZY_MIN = 88.0
+#: Spelling matches are looked for only among places of this many people or more, and the
+#: curated and user places: a misspelt village name is too easily another village.
+FUZZY_MIN_POPULATION = 15_000
+#: Rank of the sources when the same place is found through several entries.
+SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3}
+
+
+def _grouped(values: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Positions grouped by value: value -> group number, positions ordered by group, group bounds."""
+    codes, uniq = pd.factorize(values)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+    return dict(zip(uniq.tolist(), range(len(uniq)))), order, bounds
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Entries found for a name: their positions, and how (``exact`` key or ``fuzzy:NN``)."""
+
+    positions: np.ndarray
+    how: str = "exact"
+    score: float = 100.0
+
+
+class NameIndex:
+    """Entries (see :mod:`geo.gazetteer.sources`) indexed by matching key.
+
+    Parameters
+    ----------
+    entries : pandas.DataFrame
+        The entries table; kept in this order (positions refer to it).
+    """
+
+    def __init__(self, entries: pd.DataFrame) -> None:
+        self.entries = entries.reset_index(drop=True)
+        e = self.entries
+        self.place_id = e["place_id"].to_numpy(dtype=object)
+        self.name = e["name"].to_numpy(dtype=object)
+        self.country = e["country"].astype(str).to_numpy(dtype=object)
+        self.kind = e["kind"].to_numpy(dtype=object)
+        self.source_kind = e["source_kind"].to_numpy(dtype=object)
+        self.source = e["source"].astype(str).to_numpy(dtype=object)
+        self.keys = e["key"].to_numpy(dtype=object)
+        self.lat = e["lat"].to_numpy(dtype=float)
+        self.lon = e["lon"].to_numpy(dtype=float)
+        self.population = e["population"].to_numpy(dtype=float)
+        self.valid_from = e["valid_from"].to_numpy(dtype=float)
+        self.valid_to = e["valid_to"].to_numpy(dtype=float)
+        self._key_code, self._key_order, self._key_bounds = _grouped(self.keys)
+        self._place_groups: tuple | None = None
+        self._fuzzy: dict[str, list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def by_key(self, k: str) -> np.ndarray:
+        """Positions of the entries whose key is ``k``."""
+        c = self._key_code.get(k)
+        if c is None:
+            return np.array([], dtype=np.int64)
+        return self._key_order[self._key_bounds[c]:self._key_bounds[c + 1]]
+
+    def lookup(self, text: str) -> Hit:
+        """Entries matching a name exactly under any of its keys (:func:`geo.names.name_keys`).
+
+        ``Алма-Ата`` is looked up as ``алма ата`` and ``alma ata``; ``Qızılorda`` as ``qızılorda``
+        and ``kyzylorda``.
+        """
+        found = [self.by_key(k) for k in name_keys(text)]
+        pos = np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
+        return Hit(pos)
+
+    def place_entries(self, place_id: str) -> np.ndarray:
+        """Positions of every entry (every name) of one place."""
+        if self._place_groups is None:
+            self._place_groups = _grouped(self.place_id)
+        code, order, bounds = self._place_groups
+        c = code.get(place_id)
+        return order[bounds[c]:bounds[c + 1]] if c is not None else np.array([], dtype=np.int64)
+
+    def _fuzzy_keys(self, which: str) -> list[str]:
+        if self._fuzzy is None:
+            ok = (self.population >= FUZZY_MIN_POPULATION) | np.isin(self.source_kind, ["curated", "user"])
+            keys = pd.unique(self.keys[ok])
+            cyr = np.array([is_cyrillic(k) for k in keys], dtype=bool)
+            self._fuzzy = {"cyrillic": list(keys[cyr]), "latin": list(keys[~cyr])}
+        return self._fuzzy[which]
+
+    def fuzzy(self, text: str, limit: int = 40, cutoff: float = FUZZY_MIN) -> list[tuple[str, float]]:
+        """Keys spelled like ``text`` (rapidfuzz ratio >= ``cutoff``), best first.
+
+        A Cyrillic name is compared with the Cyrillic keys and, transliterated, with the Latin
+        ones; a Latin name (a Kazakh Latin one read in the Russian-style romanisation too) with
+        the Latin keys. Names in other scripts and keys shorter than 4 letters get none.
+        """
+        from rapidfuzz import fuzz, process
+
+        queries: list[tuple[str, str]] = []
+        sc = script(text)
+        if sc == "cyrillic":
+            queries = [(key(text), "cyrillic"), (key(translit(text)), "latin")]
+        elif sc == "latin":
+            queries = [(k, "latin") for k in name_keys(text)]
+        best: dict[str, float] = {}
+        for q, which in queries:
+            if len(q) < 4:
+                continue
+            for k, score, _ in process.extract(q, self._fuzzy_keys(which), scorer=fuzz.ratio, score_cutoff=cutoff,
+                                               limit=limit):
+                best[k] = max(best.get(k, 0.0), float(score))
+        return sorted(best.items(), key=lambda kv: -kv[1])
