@@ -22,7 +22,7 @@ _PLACE_WORDS = {
 
 #: Words that make a name a region (oblast, guberniya, republic ...).
 REGION_WORDS = {
-    "обл", "область", "облысы", "oblast", "region", "province", "губ", "губерния", "край", "kray", "krai",
+    "обл", "область", "облысы", "oblast", "oblysy", "oblys", "region", "province", "губ", "губерния", "край", "kray", "krai",
     "округ", "okrug", "асср", "ссср", "сср", "assr", "ssr", "республика", "республикасы", "republic",
 }
 
@@ -74,8 +74,8 @@ def is_cyrillic(text: str) -> bool:
 
 
 def script(text: str) -> str:
-    """``latin``, ``cyrillic``, ``mixed`` or ``other``: the letters a name is written in."""
-    latin = cyr = other = False
+    """``latin``, ``cyrillic``, ``hebrew`` (Yiddish), ``mixed`` or ``other``: the letters a name is written in."""
+    latin = cyr = heb = other = False
     for c in str(text):
         if not c.isalpha():
             continue
@@ -83,13 +83,62 @@ def script(text: str) -> str:
             latin = True
         elif "\u0400" <= c <= "\u04ff":
             cyr = True
+        elif "\u05d0" <= c <= "\u05ea" or "\ufb1d" <= c <= "\ufb4f":
+            heb = True
         else:
             other = True
-    if other:
-        return "other"
-    if latin and cyr:
-        return "mixed"
-    return "cyrillic" if cyr else "latin"
+    if other or latin + cyr + heb > 1:
+        return "other" if other else "mixed"
+    return "cyrillic" if cyr else "hebrew" if heb else "latin"
+
+
+#: Yiddish letters (Hebrew script) in the YIVO romanisation; digraphs first. Pointing (niqqud) is
+#: read where GeoNames gives it (אַ a, אָ o, פּ p, פֿ f, כּ k, תּ t, בֿ v); unpointed letters take
+#: their usual Yiddish value (ו u, י i between consonants, ע e).
+_YIVO = (
+    ("דזש", "dzh"), ("זש", "zh"), ("טש", "tsh"), ("װ", "v"), ("וו", "v"), ("ױ", "oy"), ("וי", "oy"), ("ײַ", "ay"),
+    ("ײ", "ey"), ("יי", "ey"), ("אַ", "a"), ("אָ", "o"), ("פּ", "p"), ("פֿ", "f"), ("כּ", "k"), ("תּ", "t"),
+    ("בֿ", "v"), ("שׂ", "s"), ("וּ", "u"), ("יִ", "i"),
+)
+_YIVO_1 = {
+    "א": "a", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "u", "ז": "z", "ח": "kh", "ט": "t", "י": "i", "כ": "kh",
+    "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "ע": "e", "פ": "f", "ף": "f", "צ": "ts",
+    "ץ": "ts", "ק": "k", "ר": "r", "ש": "sh", "ת": "s",
+}
+_HEB_POINTS = re.compile("[\u0591-\u05c7]")
+
+
+def yiddish_latin(text: str, alef: str = "a") -> str:
+    """YIVO-style Latin reading of a Yiddish name in Hebrew script (``ווילנע`` -> ``vilne``,
+    ``בערדיטשעוו`` -> ``berditshev``); text in other scripts is returned unchanged.
+
+    An unpointed alef inside a word may be *a* or *o* (``ווארשע`` Varshe, ``קאוונע`` Kovne):
+    ``alef`` says which to read (see :func:`name_keys`, which tries both).
+    """
+    t = unicodedata.normalize("NFC", str(text))
+    if script(t) != "hebrew":
+        return str(text)
+    out = []
+    words = t.split()
+    for w in words:
+        if w.startswith("א") and len(w) > 1 and w[1] in "וי":  # a silent alef before a vowel letter
+            w = w[1:]
+        if w.startswith("י") and len(w) > 1 and w[1] not in "וי":  # a word-initial yud before a vowel is y
+            w = "y" + w[1:]
+        res = ""
+        i = 0
+        while i < len(w):
+            for heb, lat in _YIVO:
+                if w.startswith(heb, i):
+                    res += lat
+                    i += len(heb)
+                    break
+            else:
+                c = w[i]
+                res += "" if _HEB_POINTS.match(c) else (alef if c == "א" else _YIVO_1.get(c, c))
+                i += 1
+        out.append(res)
+    return " ".join(out)
 
 
 #: Letters that only the Kazakh Latin alphabets use (2017 apostrophes, 2018 acute accents, 2021 alphabet),
@@ -130,6 +179,8 @@ def name_keys(text: str) -> list[str]:
     out = [key(text)]
     if is_cyrillic(text):
         out.append(key(translit(text)))
+    elif script(text) == "hebrew":
+        out += [key(yiddish_latin(text, "a")), key(yiddish_latin(text, "o"))]
     kz = kazakh_latin_key(text)
     if kz:
         out.append(kz)

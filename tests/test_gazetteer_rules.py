@@ -22,6 +22,7 @@ from geo.gazetteer.rules import (
     decide,
     focus_region,
     much_larger_place,
+    name_in_use_on_the_date,
     name_not_yet_given,
     rank,
     region_named_in_text,
@@ -64,6 +65,26 @@ def test_name_not_yet_given_passes_over_a_later_name_but_never_refuses_a_lone_mo
     assert name_not_yet_given([later, cand("Pokrovsk", "DE")], Context(year=1941)) is None  # undated: no evidence
     assert name_not_yet_given([engels, later], Context(year=None)) is None
     assert later.status(1941) == "later" and later.status(2020) == "then" and engels.status(1941) == "before"
+
+
+def test_region_named_in_text_that_fits_no_candidate_stops_the_rules():
+    toledo_es = cand("Toledo", "ES", 80_000)
+    ctx = Context(hint="Ohio", hint_matches=lambda c: False, focus=EUROPE)
+    kept, why = region_named_in_text([toledo_es], ctx)
+    assert kept == [] and "Ohio" in why
+    d = decide([toledo_es, cand("Toledo", "PH", 200_000)], ctx)
+    assert d.chosen is None and d.vetoed  # never Toledo in Spain for "Toledo, Ohio"
+    alone = decide([toledo_es], ctx)
+    assert alone.chosen is None
+
+
+def test_name_in_use_on_the_date_needs_dates_and_never_passes_over_a_larger_namesake():
+    ekb = cand("Yekaterinburg", "RU", 1_500_000, curated=True, uses=[(1924.0, 1991.0)])
+    small = cand("Dovzhansk", "UA", 64_000)
+    assert name_in_use_on_the_date([ekb, small], Context(year=1930))[0] == [ekb]
+    assert name_in_use_on_the_date([ekb, small], Context(year=1995)) is None  # not 'then' any more
+    kitchener = cand("Kitchener", "CA", 256_000, curated=True, uses=[(math.nan, 1916.0)])
+    assert name_in_use_on_the_date([kitchener, cand("Berlin", "DE", 3_400_000)], Context(year=1910)) is None
 
 
 def test_focus_region_prefers_inside_but_not_a_village_over_a_world_city():
@@ -179,6 +200,17 @@ def test_tiny_resolution_runs_once_per_name_and_era_not_per_row(tiny, monkeypatc
     assert len(codes) == 10000 and len(calls) <= 2 * 30  # at most once per (name, year), never per row
     assert len(places) <= 2 * 30
     assert {places[c].place_id for c in codes} == {"a"}
+
+
+def test_tiny_yiddish_in_hebrew_script_and_in_yivo_latin():
+    g = Gazetteer(entries([
+        {"id": "v", "name": "Vilnius", "lat": 54.69, "lon": 25.28, "country": "LT", "pop": 540_000},
+        {"id": "v", "name": "Vilnius", "written": "ווילנע", "lat": 54.69, "lon": 25.28, "country": "LT", "sk": "alternate"},
+    ]))
+    assert g.resolve(["ווילנע"], [1930])[0].place_id == "v"
+    from geo.names import name_keys, yiddish_latin
+
+    assert yiddish_latin("בערדיטשעוו") == "berditshev" and "kovne" in name_keys("קאוונע")
 
 
 def test_tiny_supplement_wins_and_does_not_leak(tiny):

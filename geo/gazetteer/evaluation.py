@@ -98,6 +98,7 @@ def read_evaluation(path: Path) -> pd.DataFrame:
 
 def evaluate(df: pd.DataFrame, gazetteer=None, borders=None) -> Report:
     """Resolve every row as the join would and score it (see the module docstring)."""
+    from geo.borders import SNAP_DISTANCE
     from geo.join import _names_over_span, resolve_ends
 
     if gazetteer is None:
@@ -126,6 +127,7 @@ def evaluate(df: pd.DataFrame, gazetteer=None, borders=None) -> Report:
     got = [places[c] for c in codes]
     lon = np.array([p.lon for p in got], dtype=float)
     lat = np.array([p.lat for p in got], dtype=float)
+    lon, lat, _ = borders["polities"].snap(lon, lat, first[rows], SNAP_DISTANCE)  # as the join does (coastal towns)
     found = {
         "polity": _names_over_span(borders, "polities", lon, lat, first[rows], last[rows]),
         "republic": _names_over_span(borders, "republics", lon, lat, first[rows], last[rows], level="union"),

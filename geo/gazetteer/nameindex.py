@@ -9,8 +9,8 @@ import pandas as pd
 
 from geo.names import is_cyrillic, key, name_keys, script, translit
 
-#: Lowest fuzzy score (rapidfuzz ratio, 0-100) accepted as a spelling match.
-FUZZY_MIN = 88.0
+#: Names shorter than this (letters) get no spelling match.
+FUZZY_MIN_LETTERS = 6
 #: Spelling matches are looked for only among places of this many people or more, and the
 #: curated and user places: a misspelt village name is too easily another village.
 FUZZY_MIN_POPULATION = 15_000
@@ -59,6 +59,8 @@ class NameIndex:
         self.population = e["population"].to_numpy(dtype=float)
         self.valid_from = e["valid_from"].to_numpy(dtype=float)
         self.valid_to = e["valid_to"].to_numpy(dtype=float)
+        self.admin1 = (e["admin1"].fillna("").astype(str).to_numpy(dtype=object) if "admin1" in e.columns
+                       else np.full(len(e), "", dtype=object))
         self._key_code, self._key_order, self._key_bounds = _grouped(self.keys)
         self._place_groups: tuple | None = None
         self._fuzzy: dict[str, list[str]] | None = None
@@ -99,24 +101,46 @@ class NameIndex:
             self._fuzzy = {"cyrillic": list(keys[cyr]), "latin": list(keys[~cyr])}
         return self._fuzzy[which]
 
-    def fuzzy(self, text: str, limit: int = 40, cutoff: float = FUZZY_MIN) -> list[tuple[str, float]]:
-        """Keys spelled like ``text`` (rapidfuzz ratio >= ``cutoff``), best first.
-
-        A Cyrillic name is compared with the Cyrillic keys and, transliterated, with the Latin
-        ones; a Latin name (a Kazakh Latin one read in the Russian-style romanisation too) with
-        the Latin keys. Names in other scripts and keys shorter than 4 letters get none.
-        """
-        from rapidfuzz import fuzz, process
-
-        queries: list[tuple[str, str]] = []
+    def _queries(self, text: str) -> list[tuple[str, str]]:
         sc = script(text)
         if sc == "cyrillic":
-            queries = [(key(text), "cyrillic"), (key(translit(text)), "latin")]
-        elif sc == "latin":
-            queries = [(k, "latin") for k in name_keys(text)]
+            return [(key(text), "cyrillic"), (key(translit(text)), "latin")]
+        if sc == "latin":
+            return [(k, "latin") for k in name_keys(text)]
+        return []
+
+    def fuzzy(self, text: str, limit: int = 40) -> list[tuple[str, float, int]]:
+        """Keys one spelling slip away from ``text``: ``(key, ratio 0-100, edits)``, fewest edits first.
+
+        A slip is one letter inserted, dropped, changed or two swapped (optimal string alignment
+        distance) for names of up to 9 letters, two for longer ones; names under 6 letters get
+        none (``Zager`` is not ``Eger``). A Cyrillic name is compared with the Cyrillic keys and,
+        transliterated, with the Latin ones; a Latin name (a Kazakh Latin one also in the
+        Russian-style reading) with the Latin keys; other scripts get none.
+        """
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        best: dict[str, tuple[float, int]] = {}
+        for q, which in self._queries(text):
+            letters = len(q.replace(" ", ""))
+            if letters < FUZZY_MIN_LETTERS:
+                continue
+            edits = 1 if letters <= 9 else 2
+            for k, dist, _ in process.extract(q, self._fuzzy_keys(which), scorer=OSA.distance, score_cutoff=edits,
+                                              limit=limit):
+                score = float(fuzz.ratio(q, k))
+                if k not in best or (dist, -score) < (best[k][1], -best[k][0]):
+                    best[k] = (score, int(dist))
+        return sorted(((k, s, d) for k, (s, d) in best.items()), key=lambda t: (t[2], -t[1]))
+
+    def similar(self, text: str, limit: int = 15, cutoff: float = 75.0) -> list[tuple[str, float]]:
+        """Keys spelled like ``text`` (rapidfuzz ratio >= ``cutoff``), best first: suggestions for a person."""
+        from rapidfuzz import fuzz, process
+
         best: dict[str, float] = {}
-        for q, which in queries:
-            if len(q) < 4:
+        for q, which in self._queries(text):
+            if len(q) < 3:
                 continue
             for k, score, _ in process.extract(q, self._fuzzy_keys(which), scorer=fuzz.ratio, score_cutoff=cutoff,
                                                limit=limit):

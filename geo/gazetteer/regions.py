@@ -1,9 +1,12 @@
-"""The region resolver: names of Kazakh oblasts and of the Kazakh republic, on a date.
+"""The region resolver: names of Kazakh oblasts, of the Kazakh republic and of the Soviet union
+republics, on a date.
 
-A record that names only an oblast ("Северо-Казахстанская обл.") is drawn at the oblast's
-centre *of its date*; one that names only the republic ("Казахстан", "КазССР") stays at
-republic level and is drawn at the republic's capital of its date. Neither is spread over
-towns, and neither is a claim about the capital's oblast.
+A record that names only an oblast ("Северо-Казахстанская обл.", "Qaraǵandy oblysy") is drawn
+at the oblast's centre *of its date*; one that names only the Kazakh republic ("Казахстан",
+"КазССР") stays at republic level and is drawn at the republic's capital of its date; one that
+names another union republic ("Украинская ССР", "BSSR", "Karelo-Finnish SSR") stays at republic
+level and is drawn at a point inside the republic of its date. None is spread over towns, and
+none is a claim about a town or about the capital's oblast.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 from geo.borders import Borders
-from geo.names import key, region_key
+from geo.names import key, name_keys, region_key
 
 #: The Kazakh republic under the names archives use.
 KAZAKH_REPUBLIC_NAMES = (
@@ -32,6 +36,15 @@ REPUBLIC_CAPITALS = (
 )
 
 
+def _keys(text: str, region: bool) -> set[str]:
+    """Matching keys of a unit's name: its region key (without "oblast", "ССР" ...) or its whole key,
+    in every reading (transliterated, Kazakh Latin: "Qaraǵandy oblysy" meets "Карагандинская")."""
+    base = region_key(text) if region else key(text)
+    if not base:
+        return set()
+    return set(name_keys(base)) | {base}
+
+
 @dataclass
 class RegionAnswer:
     """What the resolver says of a region name over a span of days."""
@@ -43,6 +56,7 @@ class RegionAnswer:
     feature_id: str = ""
     kind: str = ""  # oblast, republic
     note: str = ""
+    candidates: list[dict] | None = None  # when the name fits several units (an abbreviation such as УССР)
 
     @property
     def resolved(self) -> bool:
@@ -69,23 +83,45 @@ class RegionResolver:
             if row.get("level") == "republic":
                 continue
             for col in ("name", "name_ru", "name_kk"):
-                rk = region_key(str(row.get(col) or ""))
-                if rk:
-                    self.index.setdefault(rk, []).append(int(i))
+                for k in _keys(str(row.get(col) or ""), region=True):
+                    self.index.setdefault(k, []).append(int(i))
+        rep = borders["republics"]
+        self.republics = rep.subset(rep.props["level"].to_numpy() == "union")
+        self.republic_index: dict[str, list[int]] = {}
+        for i, row in self.republics.props.iterrows():
+            names = [str(row.get(c) or "") for c in ("name", "name_ru", "name_kk")]
+            adj = names[1].split()[0] if names[1].endswith(" ССР") else ""
+            names += [adj[:n] + "ССР" for n in (1, 2, 3)] if adj else []  # УССР, БССР, КазССР ...
+            for n in names:
+                for k in _keys(n, region=False) | _keys(n, region=True):
+                    if k and k not in REPUBLIC_KEYS and k != "ussr":  # "USSR" is the Union, not УССР
+                        self.republic_index.setdefault(k, []).append(int(i))
+        self._points: dict[int, tuple[float, float]] = {}
+
+    def _oblasts(self, text: str) -> list[int]:
+        if not region_key(text):
+            return []
+        return sorted({i for k in _keys(text, region=True) for i in self.index.get(k, [])})
+
+    def _union_republics(self, text: str) -> list[int]:
+        return sorted({i for k in _keys(text, region=False) | _keys(text, region=True) for i in self.republic_index.get(k, [])})
 
     def kind_of(self, text: str) -> str:
-        """``oblast`` or ``republic`` when the name is one this resolver answers, else ''."""
+        """``oblast``, ``republic`` (the Kazakh one) or ``union_republic`` when this resolver answers the name, else ''."""
         if key(text) in REPUBLIC_KEYS:
             return "republic"
-        rk = region_key(text)
-        return "oblast" if rk and rk in self.index else ""
+        if self._oblasts(text):
+            return "oblast"
+        return "union_republic" if self._union_republics(text) else ""
 
     def resolve(self, text: str, first: dt.date | None, last: dt.date | None) -> RegionAnswer:
         """The oblast or republic a name means between ``first`` and ``last`` (None: undated)."""
         if key(text) in REPUBLIC_KEYS:
             return self._republic(first)
+        if not self._oblasts(text):
+            return self._union_republic(text, first, last)
         lay = self.layer
-        hits = self.index.get(region_key(text) or "", [])
+        hits = self._oblasts(text)
         f = np.datetime64(first, "D") if first else None
         la = np.datetime64(last, "D") if last else None
         valid = [i for i in hits if f is None or (lay.start[i] <= la and f <= lay.end[i])]
@@ -100,6 +136,39 @@ class RegionResolver:
             note += f" (this oblast, {lay.start[i]}..{lay.end[i]}, covers only part of the date)"
         return RegionAnswer(float(row["capital_lat"]), float(row["capital_lon"]), str(row["name"]), str(row["unit"]),
                             str(row["id"]), "oblast", note)
+
+    def _union_republic(self, text: str, first: dt.date | None, last: dt.date | None) -> RegionAnswer:
+        lay = self.republics
+        hits = self._union_republics(text)
+        f = np.datetime64(first or dt.date(1941, 1, 1), "D")
+        la = np.datetime64(last or first or dt.date(1941, 1, 1), "D")
+        valid = [i for i in hits if lay.start[i] <= la and f <= lay.end[i]]
+        if not valid:
+            lo, hi = min(lay.start[i] for i in hits), max(lay.end[i] for i in hits)
+            return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not in {first}..{last}")
+        units = list(dict.fromkeys(str(lay.props.loc[j, "unit"]) for j in valid))
+        if len(units) > 1:  # "УССР" is the Ukrainian SSR to most writers, but the Uzbek SSR's initial is У too
+            cands = []
+            for u in units:
+                j = next(j for j in valid if str(lay.props.loc[j, "unit"]) == u)
+                la_, lo_ = self._point(j)
+                cands.append({"name": str(lay.props.loc[j, "name"]), "country": "", "lat": round(la_, 4),
+                              "lon": round(lo_, 4), "population": 0, "place_id": str(lay.props.loc[j, "id"]),
+                              "kind": "republic"})
+            return RegionAnswer(note="candidates: " + "; ".join(c["name"] for c in cands), candidates=cands)
+        i = min(valid, key=lambda j: (lay.start[j] > f, abs(int((lay.start[j] - f).astype(int)))))
+        lat, lon = self._point(i)
+        row = lay.props.loc[i]
+        when = f" in {first}..{last}" if first else ""
+        return RegionAnswer(lat, lon, str(row["name"]), str(row["unit"]), str(row["id"]), "republic",
+                            f"union republic level, not spread over its towns; drawn at a point inside it{when}")
+
+    def _point(self, i: int) -> tuple[float, float]:
+        """A point inside a union republic's feature (cached): where a republic-level record is drawn."""
+        if i not in self._points:
+            p = shapely.point_on_surface(self.republics.geoms[i])
+            self._points[i] = (float(p.y), float(p.x))
+        return self._points[i]
 
     def _republic(self, first: dt.date | None) -> RegionAnswer:
         when = first or dt.date(1941, 1, 1)

@@ -201,13 +201,14 @@ class Gazetteer:
         t = str(text).strip()
         if not t or t.lower() in {"nan", "?", "-", "none"}:
             return _Analysis(text, "empty", note="no place given")
-        if self.regions is not None and self.regions.kind_of(t):
-            return _Analysis(text, "region", main=t)
+        if self.regions is not None and (rk := self.regions.kind_of(t)):
+            own = [p for p in self.index.by_key(key(t)) if self.index.source_kind[p] in ("curated", "user")]
+            if rk != "union_republic" or not own:  # a curated row for a republic ("Uzbek SSR") keeps its point
+                return _Analysis(text, "region", main=t)
         main, hint = t, ""
-        hit = self.index.lookup(t)
-        if not any(self.index.source_kind[p] == "user" for p in hit.positions) and (
-                m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", t)):
-            main, hint = m[1], m[2]
+        hit = self.index.lookup(t)  # "Frankfurt (Oder)" is a name, brackets and all
+        if not len(hit.positions) and (m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", t)) and key(m[1]):
+            main, hint = m[1], m[2] if key(m[2]) else ""
             hit = self.index.lookup(main)
         positions, how, note = hit.positions, "", ""
         if not len(positions):
@@ -234,23 +235,24 @@ class Gazetteer:
         return set(name_keys(text))
 
     def _fuzzy(self, text: str) -> tuple[np.ndarray, str, str]:
-        """Entries spelled like ``text``: the best-scoring keys, inside the focus region only."""
+        """Entries one spelling slip from ``text``, inside the focus region only; the closest keys together."""
         hits = self.index.fuzzy(text)
         if not hits:
             return np.array([], dtype=np.int64), "", ""
-        outside: list[str] = []
-        for k, score in hits:  # best first; ties within one point are kept together
-            pos = self.index.by_key(k)
-            inside = [int(p) for p in pos if not self.focus.active or self.focus.contains(self.index.country[p])]
-            if inside:
-                keys = [kk for kk, s in hits if s >= score - 1.0]
-                allpos = [int(p) for kk in keys for p in self.index.by_key(kk)
-                          if not self.focus.active or self.focus.contains(self.index.country[p])]
-                return np.array(sorted(set(allpos)), dtype=np.int64), f"fuzzy:{score:.0f}", ""
-            outside += [f"{self.index.name[p]} ({self.index.country[p]})" for p in pos]
-        note = ("not in the gazetteer; spelled like " + ", ".join(dict.fromkeys(outside[:5]))
+
+        def inside(p: int) -> bool:
+            return not self.focus.active or self.focus.contains(self.index.country[p])
+
+        ok = [(k, s, d) for k, s, d in hits if any(inside(p) for p in self.index.by_key(k))]
+        if not ok:
+            outside = [f"{self.index.name[p]} ({self.index.country[p]})" for k, _, _ in hits for p in self.index.by_key(k)]
+            return np.array([], dtype=np.int64), "", (
+                "not in the gazetteer; spelled like " + ", ".join(dict.fromkeys(outside[:5]))
                 + f", outside the focus region ({self.focus.label}): not chosen")
-        return np.array([], dtype=np.int64), "", note
+        fewest = ok[0][2]
+        keys = [k for k, _, d in ok if d == fewest]
+        pos = sorted({int(p) for k in keys for p in self.index.by_key(k) if inside(p)})
+        return np.array(pos, dtype=np.int64), f"fuzzy:{max(s for k, s, d in ok if d == fewest):.0f}", ""
 
     def _candidates(self, positions: np.ndarray, key_list: set[str], how: str) -> list[Candidate]:
         """One candidate per distinct place: same id, or the same point (see SAME_PLACE_KM)."""
@@ -312,6 +314,9 @@ class Gazetteer:
                                                np.array(["1991-12-31"], "datetime64[D]"))
                     for f in feats:
                         names += [str(lay.props.iloc[f].get(col) or "") for col in ("name", "name_ru", "name_kk")]
+            every = list(c.positions) + [int(p) for p in self.index.place_entries(c.place_id)]
+            for code in {str(self.index.admin1[p]) for p in every} - {""}:
+                names += list(_admin1_names().get(code, ()))
             keys = set()
             for n in names:
                 for k in (region_key(n) or key(n), key(n)):
@@ -424,6 +429,8 @@ class Gazetteer:
     def _region_place(self, text: str, first: dt.date | None, last: dt.date | None) -> Place:
         ans = self.regions.resolve(text.strip(), first, last)
         place = Place(input=text, note=ans.note)
+        if ans.candidates:
+            place.match, place.candidates = "ambiguous", ans.candidates
         if ans.resolved:
             place.lat, place.lon, place.name = ans.lat, ans.lon, ans.name
             place.match, place.kind, place.country = "region", ans.kind, "KZ"
@@ -550,13 +557,25 @@ class Gazetteer:
         """Places whose names are spelled like ``text`` (for a person to choose from), best first,
         those inside the focus region before those outside."""
         out, seen = [], set()
-        for k, score in self.index.fuzzy(text, limit=limit * 3, cutoff=cutoff):
+        for k, score in self.index.similar(text, limit=limit * 3, cutoff=cutoff):
             for c in self._candidates(self.index.by_key(k), {k}, f"fuzzy:{score:.0f}"):
                 if c.place_id not in seen:
                     seen.add(c.place_id)
                     out.append({**c.describe(), "score": round(score)})
         inside = self.focus.contains if self.focus.active else (lambda _c: True)
         return sorted(out, key=lambda d: (not inside(d["country"]), -d["score"], -d["population"]))[:limit]
+
+
+@lru_cache(maxsize=1)
+def _admin1_names() -> dict[str, tuple[str, ...]]:
+    """GeoNames admin1 code ("US.OH") -> the subdivision's names (data/gazetteer/admin1.csv)."""
+    from geo.paths import ROOT
+
+    path = ROOT / "data" / "gazetteer" / "admin1.csv"
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=1)
+    return {c: (n, *[a for a in al.split("|") if a]) for c, n, al in zip(df["code"], df["name"], df["aliases"])}
 
 
 @lru_cache(maxsize=64)

@@ -8,7 +8,8 @@ that was and which candidates were passed over, by which rule. When the rules le
 the name is reported **ambiguous** with them: a wrong place is worse than an honest
 "ambiguous", so no rule guesses.
 
-A rule is a function ``rule(candidates, context) -> (kept, reason) | None``.
+A rule is a function ``rule(candidates, context) -> (kept, reason) | None``. A rule that keeps
+*none* stops the rules: the record says something no candidate fits, so nothing is chosen.
 """
 
 from __future__ import annotations
@@ -118,10 +119,12 @@ def user_decision(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate]
 
 
 def region_named_in_text(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
-    """The region written with the name. "Петропавловск (Казахстан)", "Brest, Belarus" or
-    "Malinovka, Akmolinsk oblast": the candidate lying in the country, state, republic or
-    oblast so named (in any year 1918-1991) is kept; if the words name a town instead
-    ("Pokrovsk, Saratov"), the candidates within 150 km of it are kept."""
+    """The region written with the name. "Петропавловск (Казахстан)", "Toledo, Ohio" or
+    "Malinovka, Akmolinsk oblast": the candidate lying in the country, state, province,
+    republic or oblast so named (today, or in any year 1918-1991) is kept; if the words name a
+    town instead ("Pokrovsk, Saratov"), the candidates within 150 km of it are kept. When the
+    words fit none of the candidates, no later rule may overrule the text: the name is
+    reported ambiguous (Toledo, Ohio is never Toledo in Spain)."""
     if not ctx.hint:
         return None
     if ctx.hint_matches is not None:
@@ -132,7 +135,7 @@ def region_named_in_text(cands: list[Candidate], ctx: Context) -> tuple[list[Can
         kept = [c for c in cands if km((c.lat, c.lon), ctx.hint_point) <= HINT_KM]
         if kept:
             return kept, f"the place named in the text ({ctx.hint}), within {HINT_KM:.0f} km"
-    return None
+    return [], f"the text adds {ctx.hint!r}, which fits none of the candidates"
 
 
 def name_not_yet_given(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
@@ -181,6 +184,20 @@ def atlas_place_over_village(cands: list[Candidate], ctx: Context) -> tuple[list
     return (kept, "the atlas's curated list over villages of the same name") if kept else None
 
 
+def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """The name of the date. When the curated list shows that a candidate bore this name on the
+    record's date (Yekaterinburg was Sverdlovsk 1924-1991) and the other candidates are smaller
+    namesakes whose names are not dated (a Ukrainian town later called Sverdlovsk), the dated
+    one is kept. A larger undated namesake is never passed over this way."""
+    if ctx.year is None:
+        return None
+    then = [c for c in cands if c.status(ctx.year) == "then"]
+    rest = [c for c in cands if c.status(ctx.year) != "then"]
+    if not then or not rest or max(c.population for c in rest) > max(c.population for c in then):
+        return None
+    return then, f"the curated list dates this name to {ctx.year} for it"
+
+
 def much_larger_place(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
     """A much larger place. A candidate with 25 times more people than every other is chosen
     (Lemberg is Lviv, not the villages called Lemberg in Germany and France; Москва is Moscow,
@@ -209,7 +226,8 @@ def state_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[C
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
-                           atlas_place_over_village, much_larger_place, state_of_the_other_end, much_larger_place)
+                           atlas_place_over_village, name_in_use_on_the_date, much_larger_place,
+                           state_of_the_other_end, much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,
 # whatever the other end), and again among the candidates the other end left (Brest on the Bug, not a
 # Ukrainian village once called Brest).
@@ -224,23 +242,25 @@ class Decision:
     rule: str = ""  # the rule that left one candidate
     reasons: list[str] = field(default_factory=list)  # every rule that narrowed, with its reason
     passed_over: list[tuple[Candidate, str]] = field(default_factory=list)  # (candidate, rule that dropped it)
+    vetoed: bool = False  # a rule found that no candidate fits the record
 
 
 def decide(cands: Sequence[Candidate], ctx: Context, rules: Sequence[Rule] = RULES) -> Decision:
     """Apply the rules in order to the candidates of one name."""
     left = list(cands)
     out = Decision(None, left)
-    if len(left) == 1:
-        out.chosen = left[0]
-        return out
     for rule in rules:
-        if len(left) <= 1:
-            break
+        if len(left) <= 1 and rule is not region_named_in_text:  # one candidate: only the text can object
+            continue
         r = rule(left, ctx)
         if r is None:
             continue
         kept, reason = r
-        if not kept or len(kept) == len(left):
+        if not kept:  # the record contradicts every candidate: stop, choose nothing
+            out.reasons.append(f"{rule.__name__}: {reason}")
+            out.vetoed = True
+            break
+        if len(kept) == len(left):
             continue
         ids = {id(c) for c in kept}
         out.passed_over += [(c, rule.__name__) for c in left if id(c) not in ids]
@@ -249,7 +269,7 @@ def decide(cands: Sequence[Candidate], ctx: Context, rules: Sequence[Rule] = RUL
         if len(left) == 1:
             out.rule = rule.__name__
     out.remaining = left
-    out.chosen = left[0] if len(left) == 1 else None
+    out.chosen = left[0] if len(left) == 1 and not out.vetoed else None
     return out
 
 

@@ -5,7 +5,8 @@ Every source becomes rows of one *entries* table, one row per (place, name):
 ``place_id, name, key, lat, lon, country, population, kind, valid_from, valid_to, source, source_kind``
 
 ``name`` is the place's label (today's English name), ``key`` the folded matching key of
-one of its names (``written``: that name as the curated list or the supplement writes it) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
+one of its names (``written``: that name as the curated list or the supplement writes it;
+``admin1``: GeoNames' first-level subdivision, ``US.OH``, for hints such as "Toledo, Ohio") (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
 was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
 ``exact`` (GeoNames' main name) and ``alternate`` (a GeoNames alternate name).
 
@@ -31,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.names import is_cyrillic, key, script, translit
+from geo.names import key, name_keys, script
 
 ENTRY_COLUMNS = ("place_id", "name", "key", "lat", "lon", "country", "population", "kind", "valid_from", "valid_to",
-                 "source", "source_kind", "written")
+                 "source", "source_kind", "written", "admin1")
 
 #: Former Soviet republics outside GeoNames' continent "EU" (Central Asia and the Caucasus).
 FORMER_USSR_IN_ASIA = ("KZ", "UZ", "KG", "TJ", "TM", "AZ", "AM", "GE")
@@ -73,8 +74,8 @@ def continent(country: str) -> str:
 
 
 def _name_ok(text: str) -> bool:
-    """Latin or Cyrillic names only (alternate names in other scripts are not matched)."""
-    return script(text) in ("latin", "cyrillic")
+    """Latin, Cyrillic and Hebrew-script (Yiddish) names only; other scripts are not matched."""
+    return script(text) in ("latin", "cyrillic", "hebrew")
 
 
 def geonames_cache_path() -> Path | None:
@@ -130,27 +131,29 @@ def _cities(min_population: int) -> dict:
 def geonames_table() -> pd.DataFrame:
     """Build the GeoNames entries: cities500 inside :func:`atlas_area`, cities15000 elsewhere.
 
-    Each place gives its main name (``exact``), its Latin and Cyrillic alternate names
-    (``alternate``) and the Latin transliteration of every Cyrillic name (``alternate``), so
-    that a Latin spelling meets a place GeoNames names only in Cyrillic.
+    Each place gives its main name (``exact``), its Latin, Cyrillic and Hebrew-script alternate
+    names (``alternate``), and the Latin reading of every Cyrillic name (transliterated) and of
+    every Hebrew-script name (YIVO Yiddish romanisation), so that a Latin spelling meets a place
+    GeoNames names only in Cyrillic or in Yiddish (``Vilne``, ``Brisk``, ``Shadeve``).
     """
     area = atlas_area()
     places = [c for c in _cities(500).values() if c["countrycode"] in area]
     places += [c for c in _cities(15000).values() if c["countrycode"] not in area]
     cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population",
-                                             "source_kind")}
+                                             "source_kind", "admin1")}
     for c in places:
         seen: set[str] = set()
         names = [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", []) if _name_ok(a)]
-        names += [(translit(a), "alternate") for a, _ in names[1:] if is_cyrillic(a)]
-        for name, how in names:
-            k = key(name)
+        keyed = [(key(n), how) for n, how in names]
+        keyed += [(k, "alternate") for n, _ in names[1:] if not n.isascii() for k in name_keys(n)[1:]]
+        for k, how in keyed:
             if len(k) < 2 or k in seen:
                 continue
             seen.add(k)
             cols["place_id"].append(c["geonameid"])
             cols["name"].append(c["name"])
             cols["key"].append(k)
+            cols["admin1"].append(f"{c['countrycode']}.{c.get('admin1code') or ''}")
             cols["lat"].append(c["latitude"])
             cols["lon"].append(c["longitude"])
             cols["country"].append(c["countrycode"])
@@ -205,9 +208,9 @@ def curated_entries(path: Path, points: dict[int, tuple[float, float, int, str]]
             rows.append({"place_id": r["id"], "name": r["name"], "key": key(name), "lat": lat, "lon": lon,
                          "country": r["country"], "population": pop, "kind": r["kind"],
                          "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
-                         "source": r["source"], "source_kind": "curated", "written": name})
-            if is_cyrillic(name):  # the Latin reading of a Cyrillic name, as for GeoNames
-                rows.append({**rows[-1], "key": key(translit(name))})
+                         "source": r["source"], "source_kind": "curated", "written": name, "admin1": ""})
+            for k in name_keys(name)[1:]:  # the Latin reading of a Cyrillic or Yiddish name, as for GeoNames
+                rows.append({**rows[-1], "key": k})
     out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
     return out.drop_duplicates(["place_id", "key", "valid_from", "valid_to"], ignore_index=True)
 
@@ -232,7 +235,7 @@ def supplement_entries(df: pd.DataFrame) -> pd.DataFrame:
                          "country": str(r.get("country") or ""), "population": 0, "kind": "user",
                          "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
                          "source": str(r.get("source") or "user supplement"), "source_kind": "user",
-                         "written": name})
-            if is_cyrillic(name):
-                rows.append({**rows[-1], "key": key(translit(name))})
+                         "written": name, "admin1": ""})
+            for k in name_keys(name)[1:]:
+                rows.append({**rows[-1], "key": k})
     return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
