@@ -49,9 +49,16 @@ class _Parsed:
     def __init__(self, values: pd.Series, fn) -> None:
         codes, uniq = pd.factorize(values.astype(object).fillna(""), use_na_sentinel=False)
         self.codes = codes
-        self.results = [_try(fn, v) for v in uniq]
+        self.results = _fast_days(uniq) if fn is parse_date else [None] * len(uniq)
+        self.results = [r if r is not None else _try(fn, v) for r, v in zip(self.results, uniq)]
         self.errors = np.array([isinstance(r, Exception) for r in self.results], dtype=bool)[codes]
         self.messages = np.array([str(r) if isinstance(r, Exception) else "" for r in self.results], dtype=object)[codes]
+
+    def days(self, attr: str, rows: np.ndarray) -> np.ndarray:
+        """``start`` or ``end`` of each selected row's date as ``datetime64[D]`` (NaT for errors)."""
+        table = np.array([np.datetime64("NaT") if isinstance(r, Exception) else np.datetime64(getattr(r, attr), "D")
+                          for r in self.results] + [np.datetime64("NaT")], dtype="datetime64[D]")
+        return table[self.codes[rows]]
 
     def field(self, attr: str, default=None, rows: np.ndarray | None = None) -> np.ndarray:
         """An attribute of each row's parsed value (``default`` for errors), for the selected rows."""
@@ -62,8 +69,30 @@ class _Parsed:
         return table[codes]
 
 
-def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse dates and counts (each distinct value once); split rows into accepted and rejected."""
+def _fast_days(values) -> list:
+    """Day dates in the two commonest exact forms (1941-09-03, 03.09.1941), parsed without the general
+    reader; None for every other value (which :func:`geo.dates.parse_date` then reads, or rejects)."""
+    from geo.dates import MAX_YEAR, MIN_YEAR, PartialDate
+
+    s = pd.Series(list(values), dtype=object).astype(str)
+    out: list = [None] * len(s)
+    for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{2}\.\d{2}\.\d{4}", "%d.%m.%Y")):
+        hit = s.str.fullmatch(pattern).fillna(False).to_numpy(bool)
+        if not hit.any():
+            continue
+        d = pd.to_datetime(s[hit], format=fmt, errors="coerce")
+        ok = d.notna() & d.dt.year.between(MIN_YEAR, MAX_YEAR)
+        for i, day, raw in zip(np.flatnonzero(hit)[ok.to_numpy()], d[ok].dt.date, s[hit][ok]):
+            out[i] = PartialDate(raw, day, day, "day", False)
+    return out
+
+
+def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    """Parse dates and counts (each distinct value once); split rows into accepted and rejected.
+
+    Returns the accepted rows, the rejected rows with their reasons, and the first and last day of
+    each accepted row's date as ``datetime64[D]`` arrays.
+    """
     d = _Parsed(df["date"], parse_date)
     has_end = (df["date_end"].astype(str).str.strip() != "").to_numpy(bool)
     e = _Parsed(df["date_end"], parse_date)
@@ -96,11 +125,12 @@ def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     acc = df[ok].copy()
     rows = np.flatnonzero(ok)
     has_e = has_end[rows]
-    d_start, d_end = d.field("start", rows=rows), d.field("end", rows=rows)
     d_prec, d_unc = d.field("precision", rows=rows), d.field("uncertain", False, rows=rows)
-    e_end, e_unc = e.field("end", rows=rows), e.field("uncertain", False, rows=rows)
-    acc["date_from"] = d_start
-    acc["date_to"] = np.where(has_e, e_end, d_end)
+    e_unc = e.field("uncertain", False, rows=rows)
+    first = d.days("start", rows)
+    last = np.where(has_e, e.days("end", rows), d.days("end", rows))
+    acc["date_from"] = first.astype(object)
+    acc["date_to"] = last.astype(object)
     acc["date_precision"] = np.where(has_e, "range", d_prec)
     acc["date_uncertain"] = d_unc.astype(bool) | (has_e & e_unc.astype(bool))
     nan = float("nan")
@@ -125,24 +155,23 @@ def _parse_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     acc["warnings"] = _join_texts([w_order, w_out, w_unknown])
     for col in ("count_best", "count_low", "count_high"):
         acc[col] = acc[col].astype("Float64").where(~acc[col].isna(), pd.NA)
-    return acc, rejected
+    return acc, rejected, (first, last)
 
 
 def _join_texts(columns: list[np.ndarray]) -> np.ndarray:
-    """Per row, the non-empty texts of several columns joined by "; " (fast where most are empty)."""
+    """Per row, the non-empty texts of several columns joined by "; " (column by column, no per-row loop)."""
     n = len(columns[0]) if columns else 0
     out = np.full(n, "", dtype=object)
-    cols = [np.asarray(c, dtype=object) for c in columns]
-    nonempty = [c != "" for c in cols]
-    count = np.zeros(n, dtype=np.int64)
-    for m in nonempty:
-        count += m
-    single = count == 1
-    for c, m in zip(cols, nonempty):
-        sel = single & m
-        out[sel] = c[sel]
-    for k in np.flatnonzero(count > 1):
-        out[k] = "; ".join(str(c[k]) for c, m in zip(cols, nonempty) if m[k])
+    for c in columns:
+        c = np.asarray(c, dtype=object)
+        has = c != ""
+        if not has.any():
+            continue
+        both = has & (out != "")
+        only = has & ~both
+        out[only] = c[only]
+        if both.any():
+            out[both] = out[both] + "; " + c[both]
     return out
 
 
@@ -186,13 +215,10 @@ def resolve_ends(
     first, last : numpy.ndarray
         ``datetime64[D]``: the first and last day each record's date can mean.
     """
-    years = first.astype("datetime64[Y]").astype(np.int64) + 1970
-    years_obj = [int(y) for y in years]
-    f_list = first.astype(object)
-    l_list = last.astype(object)
-    spans = list(zip(f_list, l_list))
+    first = np.asarray(first, dtype="datetime64[D]")
+    last = np.asarray(last, dtype="datetime64[D]")
     names = {"origin": np.asarray(origins, dtype=object), "destination": np.asarray(destinations, dtype=object)}
-    out = {end: gazetteer.resolve_codes(names[end], years_obj, spans=spans) for end in ENDS}
+    out = {end: gazetteer.resolve_codes(names[end], first=first, last=last) for end in ENDS}
     for end, other in (("origin", "destination"), ("destination", "origin")):
         codes, places = out[end]
         o_codes, o_places = out[other]
@@ -201,15 +227,122 @@ def resolve_ends(
         rows = np.flatnonzero(amb & o_ok)
         if not len(rows):
             continue
-        lon = np.array([p.lon for p in o_places], dtype=float)[o_codes[rows]]
-        lat = np.array([p.lat for p in o_places], dtype=float)[o_codes[rows]]
-        states = borders.locate(lon, lat, first[rows], layers=["polities"])["polity"].to_numpy(object)
-        c2, p2 = gazetteer.resolve_codes(names[end][rows], [years_obj[k] for k in rows], states=list(states),
-                                         spans=[spans[k] for k in rows])
+        o_lon = np.array([p.lon for p in o_places], dtype=float)
+        o_lat = np.array([p.lat for p in o_places], dtype=float)
+        where = _Where(borders, o_codes[rows], o_lon, o_lat, first[rows])
+        states = where.names("polities", first[rows], first[rows])
+        c2, p2 = gazetteer.resolve_codes(names[end][rows], states=list(states), first=first[rows], last=last[rows])
         codes = codes.copy()
         codes[rows] = c2 + len(places)
         out[end] = (codes, places + p2)
     return out
+
+
+class _Where:
+    """Who held each record's point over its dates, for records that share a few points.
+
+    Points are snapped to the coast once per distinct (place, period of the polities layer), as
+    :meth:`geo.borders.Layer.snap` would per record. For each layer, the features holding each
+    distinct point are listed once through all time (:meth:`geo.borders.Layer.locate_span`) and
+    laid out as a table of days 1900-1965 (the years a date may have): a record then reads the
+    features of its first and last day from the table, without a search. Points whose features
+    overlap in time (on a shared border) are looked up record by record, exactly as before.
+    """
+
+    DAY0 = np.datetime64("1900-01-01", "D")
+    DAYS = int((np.datetime64("1966-01-01", "D") - np.datetime64("1900-01-01", "D")).astype(np.int64))
+
+    def __init__(self, borders: Borders, codes: np.ndarray, lon_u: np.ndarray, lat_u: np.ndarray,
+                 first: np.ndarray) -> None:
+        self.borders = borders
+        pol = borders["polities"]
+        interval = np.searchsorted(pol.breaks, first, side="right")
+        combo, uniq = pd.factorize(codes.astype(np.int64) * (len(pol.breaks) + 2) + interval)
+        rep = np.empty(len(uniq), dtype=np.int64)
+        rep[combo] = np.arange(len(combo))
+        lon, lat = lon_u[codes[rep]], lat_u[codes[rep]]
+        slon, slat, moved = pol.snap(lon, lat, first[rep], SNAP_DISTANCE)
+        self.moved = moved[combo]
+        pts = pd.Series(list(zip(slon.tolist(), slat.tolist())), dtype=object)
+        pcode, puniq = pd.factorize(pts)
+        self.lon = np.array([p[0] for p in puniq], dtype=float)
+        self.lat = np.array([p[1] for p in puniq], dtype=float)
+        self.point = pcode.astype(np.int64)[combo]
+        self._timelines: dict[tuple, tuple] = {}
+        self.changed: dict[tuple, np.ndarray] = {}  # (layer, level, field) -> records whose span crosses a change
+
+    def _timeline(self, layer: str, level: str | None) -> tuple:
+        k = (layer, level)
+        if k not in self._timelines:
+            lay = self.borders[layer]
+            if level is not None:
+                lay = lay.subset(lay.props["level"].to_numpy() == level)
+            n = len(self.lon)
+            rec, feat = lay.locate_span(self.lon, self.lat, np.full(n, np.datetime64("1000-01-01")),
+                                        np.full(n, np.datetime64("2999-12-31")))
+            start = (lay.start[feat] - self.DAY0).astype(np.int64)
+            end = (lay.end[feat] - self.DAY0).astype(np.int64)
+            bounds = np.searchsorted(rec, np.arange(n + 1))
+            grid = np.arange(self.DAYS)
+            last_start = np.full((n, self.DAYS), -1, dtype=np.int32)  # position of the last feature begun by a day
+            covered = np.zeros((n, self.DAYS), dtype=bool)  # ... and whether it still holds the point that day
+            overlap = np.zeros(n, dtype=bool)
+            for p in range(n):
+                a, b = bounds[p], bounds[p + 1]
+                if a == b:
+                    continue
+                s, e = start[a:b], end[a:b]
+                overlap[p] = bool((s[1:] <= e[:-1]).any())
+                i = np.searchsorted(s, grid, side="right") - 1
+                last_start[p] = np.where(i >= 0, i + a, -1)
+                covered[p] = (i >= 0) & (e[np.clip(i, 0, None)] >= grid)
+            self._timelines[k] = (lay, feat, last_start, covered, bounds, overlap)
+        return self._timelines[k]
+
+    def _days(self, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Table columns of each record's first and last day (clipped), computed once for all layers."""
+        cached = getattr(self, "_days_of", None)
+        if cached is None or cached[0] is not first or cached[1] is not last:
+            f = (first - self.DAY0).astype(np.int64)
+            la = f if last is first else (last - self.DAY0).astype(np.int64)
+            inside = (f >= 0) & (la < self.DAYS) & (f <= la)
+            fi = np.clip(f, 0, self.DAYS - 1)
+            li = fi if last is first else np.clip(la, 0, self.DAYS - 1)
+            self._days_of = (first, last, (fi, li, inside))
+        return self._days_of[2]
+
+    def names(self, layer: str, first: np.ndarray, last: np.ndarray, level: str | None = None,
+              field_name: str = "name") -> np.ndarray:
+        """Per record, the names of the units holding its point over ``first..last``, joined by " → "."""
+        lay, feat, last_start, covered, bounds, overlap = self._timeline(layer, level)
+        n = len(self.point)
+        changed = np.zeros(n, dtype=bool)
+        self.changed[(layer, level, field_name)] = changed
+        if len(feat) == 0:
+            return np.full(n, "", dtype=object)
+        values = np.append(lay.props[field_name].astype(str).to_numpy(dtype=object), "")
+        p = self.point
+        fi, li, inside = self._days(first, last)
+        flat_ls, flat_cov = last_start.reshape(-1), covered.reshape(-1)
+        at_f = flat_ls[p * self.DAYS + fi]
+        lo = np.where(at_f < 0, bounds[p], at_f + ~flat_cov[p * self.DAYS + fi])  # first feature holding it on day one
+        hi = at_f if li is fi else flat_ls[p * self.DAYS + li]
+        ok = inside & ~np.isnan(self.lon[p]) & (hi >= lo) & (hi >= 0) & ~overlap[p]
+        single = ok & (hi == lo)
+        out = values[np.where(single, feat[np.clip(lo, 0, len(feat) - 1)], len(values) - 1)]
+        for k in np.flatnonzero(ok & (hi > lo)):  # a border change inside the span: rare, spelled out
+            seq: list[str] = []
+            for v in values[feat[lo[k]:hi[k] + 1]]:
+                if not seq or seq[-1] != v:
+                    seq.append(v)
+            out[k] = " → ".join(seq)
+            changed[k] = len(seq) > 1
+        slow = np.flatnonzero((overlap[p] | ~inside) & ~np.isnan(self.lon[p]))
+        if len(slow):
+            out[slow] = _names_over_span(self.borders, layer, self.lon[p[slow]], self.lat[p[slow]], first[slow],
+                                         last[slow], level=level, field_name=field_name)
+            changed[slow] = [" → " in v for v in out[slow]]
+        return out
 
 
 def _passed_over_text(p) -> str:
@@ -271,12 +404,10 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
     df[list(CANONICAL)] = df[list(CANONICAL)].fillna("").astype(str)
     if "row" not in df.columns:
         df.insert(0, "row", np.arange(1, len(df) + 1))
-    acc, rej = _parse_rows(df)
+    acc, rej, (first, last) = _parse_rows(df)
     if len(acc) == 0:
         return JoinResult(acc, rej)
     _vocabulary(acc)
-    first = np.array(acc["date_from"].tolist(), dtype="datetime64[D]")
-    last = np.array(acc["date_to"].tolist(), dtype="datetime64[D]")
     resolved_ends = resolve_ends(acc["origin"].to_numpy(object), acc["destination"].to_numpy(object), first, last,
                                  borders, gazetteer)
     date_text = acc["date"].astype(str).to_numpy(object)
@@ -284,31 +415,35 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
     for end in ENDS:
         codes, uniq = resolved_ends[end]
         resolved = np.array([p.resolved for p in uniq], dtype=bool)[codes]
-        lon = np.array([p.lon for p in uniq], dtype=float)[codes]
-        lat = np.array([p.lat for p in uniq], dtype=float)[codes]
-        lon, lat, moved = borders["polities"].snap(lon, lat, first, SNAP_DISTANCE)
-        acc[f"{end}_lat"] = np.where(resolved, np.round(np.array([p.lat for p in uniq])[codes], 5), np.nan)
-        acc[f"{end}_lon"] = np.where(resolved, np.round(np.array([p.lon for p in uniq])[codes], 5), np.nan)
+        lon_u = np.array([p.lon for p in uniq], dtype=float)
+        lat_u = np.array([p.lat for p in uniq], dtype=float)
+        where = _Where(borders, codes, lon_u, lat_u, first)
+        moved = where.moved
+        acc[f"{end}_lat"] = np.where(resolved, np.round(lat_u, 5)[codes], np.nan)
+        acc[f"{end}_lon"] = np.where(resolved, np.round(lon_u, 5)[codes], np.nan)
         acc[f"{end}_match"] = np.array([p.match for p in uniq], dtype=object)[codes]
         acc[f"{end}_place"] = np.array([f"{p.name} ({p.country})" if p.resolved and p.country else p.name
                                         for p in uniq], dtype=object)[codes]
         acc[f"{end}_place_id"] = np.array([p.place_id for p in uniq], dtype=object)[codes]
         acc[f"{end}_rule"] = np.array([p.rule for p in uniq], dtype=object)[codes]
         cols = {
-            "polity": _names_over_span(borders, "polities", lon, lat, first, last),
-            "republic": _names_over_span(borders, "republics", lon, lat, first, last, level="union"),
-            "autonomy": _names_over_span(borders, "republics", lon, lat, first, last, level="autonomous"),
-            "kz_region": _names_over_span(borders, "kazakh_regions", lon, lat, first, last),
+            "polity": where.names("polities", first, last),
+            "republic": where.names("republics", first, last, level="union"),
+            "autonomy": where.names("republics", first, last, level="autonomous"),
+            "kz_region": where.names("kazakh_regions", first, last),
         }
         # a republic named without a town is drawn at its capital: that is not a claim about the capital's oblast
         republic_level = np.array([p.kind == "republic" for p in uniq], dtype=bool)[codes]
         cols["kz_region"] = np.where(republic_level, "", cols["kz_region"])
-        occ = _names_over_span(borders, "occupation", lon, lat, first, last)
-        occupier = _names_over_span(borders, "occupation", lon, lat, first, last, field_name="occupier")
+        occ = where.names("occupation", first, last)
+        occupier = where.names("occupation", first, last, field_name="occupier")
         for name, values in cols.items():
             acc[f"{end}_{name}"] = values
-        acc[f"{end}_occupied_by"] = [f"{o} ({n})" if o and " → " not in o and " → " not in n else (f"{o}: {n}" if o else "")
-                                     for o, n in zip(occupier, occ)]
+        occupied = np.full(len(acc), "", dtype=object)
+        for k in np.flatnonzero(occupier != ""):
+            o, n = occupier[k], occ[k]
+            occupied[k] = f"{o} ({n})" if " → " not in o and " → " not in n else f"{o}: {n}"
+        acc[f"{end}_occupied_by"] = occupied
         acc[f"{end}_note"] = np.array([p.note for p in uniq], dtype=object)[codes]
         # warnings: computed per distinct place, then per record only where a span or the coast says more
         unresolved = np.array([("" if p.resolved else (f"{end} {p.input!r} {p.match}: {p.note}" if p.note
@@ -320,11 +455,9 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
                            for p in uniq], dtype=object)[codes]
         coast = np.where(moved & resolved, f"{end} lies just offshore on the simplified coast; drawn on the nearest coast", "")
         span = np.full(len(acc), "", dtype=object)
-        def changes(values: np.ndarray) -> np.ndarray:
-            return pd.Series(values, dtype=object).str.contains(" → ", regex=False).fillna(False).to_numpy(bool)
-
-        pol_change = changes(cols["polity"])
-        adm_change = ~pol_change & (changes(cols["republic"]) | changes(cols["kz_region"]))
+        pol_change = where.changed[("polities", None, "name")]
+        adm_change = ~pol_change & (where.changed[("republics", "union", "name")]
+                                    | (where.changed[("kazakh_regions", None, "name")] & ~republic_level))
         for k in np.flatnonzero(pol_change & resolved):
             span[k] = f"{end}: the date {date_text[k]} spans a border change ({cols['polity'][k]})"
         for k in np.flatnonzero(adm_change & resolved):
@@ -341,12 +474,24 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula (``= + - @``) get a leading apostrophe."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    starts = pa.array(["=", "+", "-", "@", "\t", "\r"])
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+        if not (out[c].dtype == object or pd.api.types.is_string_dtype(out[c])):
+            continue
+        try:  # the first character of every cell in one vectorised pass (Arrow), texts only
+            arr = pa.array(out[c], from_pandas=True)  # zero-copy for Arrow-backed text columns
+            if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+                raise pa.ArrowTypeError(str(arr.type))
+            risky = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=starts), False)
+            risky = risky.to_numpy(zero_copy_only=False).astype(bool)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells (numbers, dates): the slow way
             col = out[c].astype("string")
             risky = col.str[:1].isin(["=", "+", "-", "@", "\t", "\r"]).fillna(False).to_numpy(bool)
-            if risky.any():
-                out[c] = out[c].astype(object)
-                out.loc[risky, c] = "'" + col[risky].astype(str)
+        if risky.any():
+            out[c] = out[c].astype(object)
+            out.loc[risky, c] = "'" + out.loc[risky, c].astype(str)
     return out

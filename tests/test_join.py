@@ -161,3 +161,35 @@ def test_bring_your_own_borders_from_yearly_snapshots(tmp_path):
     assert r.returncode == 0, r.stderr
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert list(out["origin_polity"]) == ["Poland", "USSR"]  # as the snapshots of 1930 and 1945 draw it
+
+
+def test_the_table_lookup_agrees_with_the_record_by_record_lookup():
+    """The join reads who held a point from a per-point table of days; check it against
+    Layer.locate_span record by record, on random dates and spans that cross border changes."""
+    import numpy as np
+
+    from geo.borders import SNAP_DISTANCE
+    from geo.join import _names_over_span, _Where
+
+    g = bundled_gazetteer()
+    b = g.borders
+    names = ["Львов", "Chisinau", "Vilnius", "Кенигсберг", "Vyborg", "Liepaja", "Uzhhorod", "Karaganda",
+             "Северо-Казахстанская обл.", "Казахстан", "Qwrtzxyplk", "Chernivtsi", "Klaipeda"]
+    rng = np.random.default_rng(3)
+    n = 4000
+    first = np.datetime64("1918-01-01") + rng.integers(0, 33 * 365, n).astype("timedelta64[D]")
+    last = first + rng.choice([0, 30, 365, 900], n).astype("timedelta64[D]")
+    codes, places = g.resolve_codes(np.asarray(names, dtype=object)[rng.integers(0, len(names), n)], first=first,
+                                    last=last)
+    lon_u, lat_u = np.array([p.lon for p in places]), np.array([p.lat for p in places])
+    where = _Where(b, codes, lon_u, lat_u, first)
+    lon, lat, moved = b["polities"].snap(lon_u[codes], lat_u[codes], first, SNAP_DISTANCE)
+    assert (moved == where.moved).all()
+    for layer, level, field in [("polities", None, "name"), ("republics", "union", "name"),
+                                ("kazakh_regions", None, "name"), ("occupation", None, "occupier")]:
+        fast = where.names(layer, first, last, level=level, field_name=field)
+        slow = _names_over_span(b, layer, lon, lat, first, last, level=level, field_name=field)
+        assert (fast == slow).all(), (layer, int((fast != slow).sum()))
+        if layer == "polities":
+            assert (where.changed[(layer, level, field)] == np.array([" → " in v for v in slow])).all()
+            assert where.changed[(layer, level, field)].sum() > 20  # the sample does cross border changes

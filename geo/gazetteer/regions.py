@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo.borders import Borders
@@ -127,11 +128,10 @@ class RegionResolver:
         valid = [i for i in hits if f is None or (lay.start[i] <= la and f <= lay.end[i])]
         if not valid:
             lo, hi = min(lay.start[i] for i in hits), max(lay.end[i] for i in hits)
-            return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not in {first}..{last}")
+            return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not on the record's date")
         i = valid[-1]
         row = lay.props.loc[i]
-        when = f" in {first}..{last}" if first else ""
-        note = f"oblast; drawn at its centre {row['capital']}{when}"
+        note = f"oblast; drawn at its centre {row['capital']}"
         if f is not None and (lay.start[i] > f or len(valid) > 1):
             note += f" (this oblast, {lay.start[i]}..{lay.end[i]}, covers only part of the date)"
         return RegionAnswer(float(row["capital_lat"]), float(row["capital_lon"]), str(row["name"]), str(row["unit"]),
@@ -145,7 +145,7 @@ class RegionResolver:
         valid = [i for i in hits if lay.start[i] <= la and f <= lay.end[i]]
         if not valid:
             lo, hi = min(lay.start[i] for i in hits), max(lay.end[i] for i in hits)
-            return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not in {first}..{last}")
+            return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not on the record's date")
         units = list(dict.fromkeys(str(lay.props.loc[j, "unit"]) for j in valid))
         if len(units) > 1:  # "УССР" is the Ukrainian SSR to most writers, but the Uzbek SSR's initial is У too
             cands = []
@@ -159,9 +159,8 @@ class RegionResolver:
         i = min(valid, key=lambda j: (lay.start[j] > f, abs(int((lay.start[j] - f).astype(int)))))
         lat, lon = self._point(i)
         row = lay.props.loc[i]
-        when = f" in {first}..{last}" if first else ""
         return RegionAnswer(lat, lon, str(row["name"]), str(row["unit"]), str(row["id"]), "republic",
-                            f"union republic level, not spread over its towns; drawn at a point inside it{when}")
+                            "union republic level, not spread over its towns; drawn at a point inside it")
 
     def _point(self, i: int) -> tuple[float, float]:
         """A point inside a union republic's feature (cached): where a republic-level record is drawn."""
@@ -175,4 +174,33 @@ class RegionResolver:
         _, capital, gid = next(c for c in REPUBLIC_CAPITALS if when <= c[0])
         lat, lon = self.capitals.get(gid, (float("nan"), float("nan")))
         return RegionAnswer(lat, lon, "Kazakhstan (republic)", "KAZ", "KAZ", "republic",
-                            f"republic level, not spread over oblasts; drawn at its capital {capital} on {when}")
+                            f"republic level, not spread over oblasts; drawn at its capital of the date, {capital}")
+
+    def resolve_many(self, text: str, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, list[RegionAnswer]]:
+        """:meth:`resolve` for many date spans at once: a code per span into a list of distinct answers.
+
+        The answer depends on a span only through which units were valid in it, so each
+        distinct pattern of validity is resolved once (``first``/``last``: ``datetime64[D]``, NaT: undated).
+        """
+        first = np.asarray(first, dtype="datetime64[D]")
+        last = np.asarray(last, dtype="datetime64[D]")
+        undated = np.isnat(first) | np.isnat(last)
+        if key(text) in REPUBLIC_KEYS:
+            ends = np.array([np.datetime64(c[0], "D") for c in REPUBLIC_CAPITALS])
+            sig = np.searchsorted(ends, first).astype(np.int64)
+        else:
+            oblasts = self._oblasts(text)
+            lay, hits = (self.layer, oblasts) if oblasts else (self.republics, self._union_republics(text))
+            sig = np.zeros(len(first), dtype=np.int64)
+            for j, h in enumerate(hits):  # which units were valid in each span, as bits
+                sig |= (((lay.start[h] <= last) & (first <= lay.end[h])).astype(np.int64) << (2 * j))
+                sig |= (((lay.start[h] <= first) & (first <= lay.end[h])).astype(np.int64) << (2 * j + 1))
+        sig = np.where(undated, -1, sig)
+        codes, uniq = pd.factorize(sig)
+        answers = []
+        for u in uniq:
+            r = int(np.flatnonzero(sig == u)[0])
+            f = None if undated[r] else first[r].astype(object)
+            la = None if undated[r] else last[r].astype(object)
+            answers.append(self.resolve(text, f, la))
+        return codes.astype(np.int64), answers

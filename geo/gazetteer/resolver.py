@@ -123,6 +123,7 @@ class _Analysis:
     note: str = ""
     breaks: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
     era: dict[str, list[tuple[float, float, str]]] = field(default_factory=dict)  # place_id -> dated names
+    decisions: dict[tuple, object] = field(default_factory=dict)  # (era, state, year if state) -> Decision
 
 
 class Gazetteer:
@@ -346,13 +347,22 @@ class Gazetteer:
         return (d.chosen.lat, d.chosen.lon) if d.chosen is not None else None
 
     def _polity_of(self, c: Candidate, year: int) -> str:
+        """The polity holding a candidate on 1 July of a year; all years of a place in one lookup."""
         k = (c.place_id, year)
         if k not in self._polity:
             lay = self.borders["polities"]
-            day = np.array([f"{year}-07-01"], dtype="datetime64[D]")
-            lon, lat, _ = lay.snap([c.lon], [c.lat], day, 0.3)
-            hit = lay.locate(lon, lat, day)[0]
-            self._polity[k] = str(lay.props["name"].iloc[hit]) if hit >= 0 else ""
+            years = np.arange(1900, 1966)
+            days = np.array([f"{y}-07-01" for y in years], dtype="datetime64[D]")
+            lon, lat, _ = lay.snap(np.full(len(days), c.lon), np.full(len(days), c.lat), days, 0.3)
+            hit = lay.locate(lon, lat, days)
+            names = lay.props["name"].to_numpy()
+            for y, h in zip(years.tolist(), hit):
+                self._polity[(c.place_id, y)] = str(names[h]) if h >= 0 else ""
+            if k not in self._polity:  # a year outside 1900-1965
+                day = np.array([f"{year}-07-01"], dtype="datetime64[D]")
+                lon1, lat1, _ = lay.snap([c.lon], [c.lat], day, 0.3)
+                h = lay.locate(lon1, lat1, day)[0]
+                self._polity[k] = str(names[h]) if h >= 0 else ""
         return self._polity[k]
 
     def _context(self, a: _Analysis, year: int | None, state: str | None) -> Context:
@@ -366,12 +376,21 @@ class Gazetteer:
         return ctx
 
     # -- decisions -------------------------------------------------------------------------------
+    def _decision(self, a: _Analysis, year: int | None, state: str | None):
+        """The rules' decision, once per era of the name's candidates (and per year only when the
+        other end's state is asked about: the candidates' states change with the year)."""
+        era = -1 if year is None else int(np.searchsorted(a.breaks, year, side="right"))
+        k = (era, state, year if state else None)
+        if k not in a.decisions:
+            a.decisions[k] = decide(a.cands, self._context(a, year, state), RULES)
+        return a.decisions[k]
+
     def _place(self, a: _Analysis, year: int | None, state: str | None) -> Place:
         place = Place(input=a.text)
         if a.kind in ("empty", "none"):
             place.note = a.note
             return place
-        d = decide(a.cands, self._context(a, year, state), RULES)
+        d = self._decision(a, year, state)
         notes = [a.note] if a.note else []
         if d.passed_over:
             place.passed_over = [{**c.describe(), "rule": r} for c, r in d.passed_over]
@@ -426,14 +445,13 @@ class Gazetteer:
         w = self.index.entries.at[p, "written"] if "written" in self.index.entries.columns else ""
         return str(w) if isinstance(w, str) and w else str(self.index.entries.at[p, "key"])
 
-    def _region_place(self, text: str, first: dt.date | None, last: dt.date | None) -> Place:
-        ans = self.regions.resolve(text.strip(), first, last)
+    def _region_place(self, text: str, ans) -> Place:
         place = Place(input=text, note=ans.note)
         if ans.candidates:
             place.match, place.candidates = "ambiguous", ans.candidates
         if ans.resolved:
             place.lat, place.lon, place.name = ans.lat, ans.lon, ans.name
-            place.match, place.kind, place.country = "region", ans.kind, "KZ"
+            place.match, place.kind, place.country = "region", ans.kind, "KZ" if ans.kind != "republic" or ans.unit == "KAZ" else ""
             place.place_id = ans.feature_id
             place.kz_region = ans.unit if ans.kind == "oblast" else ""
         return place
@@ -445,18 +463,39 @@ class Gazetteer:
         years: Sequence[int | None] | None = None,
         states: Sequence[str | None] | None = None,
         spans: Sequence[tuple[dt.date, dt.date] | None] | None = None,
+        *,
+        first: np.ndarray | None = None,
+        last: np.ndarray | None = None,
     ) -> tuple[np.ndarray, list[Place]]:
         """Resolve many names at once: a code per name into a list of distinct answers.
 
-        Same parameters as :meth:`resolve`. Each distinct name is analysed once; a name's
-        answer is decided once per era of its names (the years where one of its candidates
-        was renamed), once per state of the other end only when that can matter, and once
-        per date span only for oblast and republic names.
+        Same parameters as :meth:`resolve`; ``first``/``last`` (``datetime64[D]`` arrays) may be
+        given instead of ``spans``. Each distinct name is analysed once; the rules decide once per
+        era of its names (the years where one of its candidates was renamed) and, only when several
+        candidates remain, per state of the other end; an oblast or republic name once per pattern
+        of the units valid over the record's dates. Never once per row.
         """
         n = len(names)
-        codes, uniq = pd.factorize(pd.Series(list(names), dtype=object).fillna("").astype(str), use_na_sentinel=False)
-        yrs = np.array([np.nan if y is None or (isinstance(y, float) and math.isnan(y)) else float(y)
-                        for y in (years if years is not None else [None] * n)], dtype=float)
+        arr = np.asarray(names, dtype=object)
+        codes, uniq = pd.factorize(arr, use_na_sentinel=False)
+        if any(not isinstance(u, str) for u in uniq):  # None, NaN or numbers: resolve their text ('' for missing)
+            text = np.array(["" if u is None or (isinstance(u, float) and math.isnan(u)) else str(u) for u in uniq],
+                            dtype=object)
+            codes, uniq = pd.factorize(text[codes], use_na_sentinel=False)
+        if years is None and first is not None:
+            yrs = np.where(np.isnat(first), np.nan, first.astype("datetime64[Y]").astype(np.int64) + 1970.0)
+        else:
+            yrs = np.array([np.nan if y is None or (isinstance(y, float) and math.isnan(y)) else float(y)
+                            for y in (years if years is not None else [None] * n)], dtype=float)
+        if first is None:
+            first = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            last = first.copy()
+            for k in range(n):
+                sp = spans[k] if spans is not None else None
+                if sp is not None:
+                    first[k], last[k] = np.datetime64(sp[0], "D"), np.datetime64(sp[1], "D")
+                elif not math.isnan(yrs[k]):
+                    first[k], last[k] = np.datetime64(f"{int(yrs[k])}-01-01"), np.datetime64(f"{int(yrs[k])}-12-31")
         if states is None:
             st_codes, st_uniq = np.zeros(n, dtype=np.int64), np.array([None], dtype=object)
         else:
@@ -464,7 +503,8 @@ class Gazetteer:
             st_uniq = np.asarray(st_uniq, dtype=object)
         out = np.empty(n, dtype=np.int64)
         places: list[Place] = []
-        order = np.argsort(codes, kind="stable")
+        small = codes.astype(np.int16) if len(uniq) < 32_000 else codes  # a stable sort of int16 is a radix sort
+        order = np.argsort(small, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
         for u in range(len(uniq)):
             rows = order[bounds[u]:bounds[u + 1]]
@@ -472,40 +512,33 @@ class Gazetteer:
                 continue
             a = self._analyse(str(uniq[u]))
             if a.kind == "region":
-                memo: dict = {}
-                for r in rows:
-                    sp = spans[r] if spans is not None and spans[r] is not None else (
-                        (dt.date(int(yrs[r]), 1, 1), dt.date(int(yrs[r]), 12, 31)) if not math.isnan(yrs[r]) else (None, None))
-                    if sp not in memo:
-                        memo[sp] = len(places)
-                        places.append(self._region_place(a.text, sp[0], sp[1]))
-                    out[r] = memo[sp]
+                rc, answers = self.regions.resolve_many(a.text, first[rows], last[rows])
+                out[rows] = rc + len(places)
+                places += [self._region_place(a.text, ans) for ans in answers]
                 continue
-            if a.kind != "names" or len(a.cands) == 1 and not a.era and not a.cands[0].uses:
+            if a.kind != "names" or len(a.cands) == 1 and not a.era and not a.cands[0].uses and not a.hint:
                 out[rows] = len(places)
                 places.append(self._place(a, None, None))
                 continue
             y = yrs[rows]
             many = len(a.cands) > 1
-            # the year matters through the era boundaries; the other end only when several candidates remain
-            seg = np.where(np.isnan(y), -1, np.searchsorted(a.breaks, np.nan_to_num(y), side="right"))
+            # the year matters through the era boundaries (and the note names it where the name is not of
+            # the era); the other end only when several candidates remain
             key_year = np.where(np.isnan(y), -1, y).astype(np.int64)
             s = st_codes[rows] if many else np.zeros(len(rows), dtype=np.int64)
-            combo, combo_uniq = pd.factorize(pd.Series(list(zip(key_year.tolist(), s.tolist()))))
-            decided: dict[tuple, Place] = {}
-            for j, (yr, sc) in enumerate(combo_uniq):
-                year = None if yr < 0 else int(yr)
-                state = st_uniq[sc] if many else None
-                place = self._place(a, year, state)
-                # a place decided identically in another year of the same era is shared
-                sig = (int(seg[np.flatnonzero(combo == j)[0]]), sc, place.note)
-                if sig in decided:
-                    place = decided[sig]
-                else:
-                    decided[sig] = place
+            combo, combo_uniq = pd.factorize(key_year * (len(st_uniq) + 1) + s)
+            seen: dict[tuple, int] = {}
+            local = np.empty(len(combo_uniq), dtype=np.int64)
+            for j, c in enumerate(combo_uniq):
+                yr, sc = divmod(int(c), len(st_uniq) + 1) if c >= 0 else (-1, int(c) + len(st_uniq) + 1)
+                year = None if yr < 0 else yr
+                place = self._place(a, year, st_uniq[sc] if many else None)
+                sig = (place.match, place.place_id, place.rule, place.note)
+                if sig not in seen:
+                    seen[sig] = len(places)
                     places.append(place)
-                idx = next(i for i, p in enumerate(reversed(places)) if p is place)
-                out[rows[combo == j]] = len(places) - 1 - idx
+                local[j] = seen[sig]
+            out[rows] = local[combo]
         return out, places
 
     def resolve(

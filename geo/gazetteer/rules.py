@@ -150,7 +150,7 @@ def name_not_yet_given(cands: list[Candidate], ctx: Context) -> tuple[list[Candi
     if "later" not in status or not any(s in ("then", "before") for s in status):
         return None
     kept = [c for c, s in zip(cands, status) if s != "later"]
-    return kept, f"the name was given to the others only after {ctx.year}"
+    return kept, "the others got this name only after the record's date"
 
 
 def focus_region(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
@@ -195,7 +195,7 @@ def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[
     rest = [c for c in cands if c.status(ctx.year) != "then"]
     if not then or not rest or max(c.population for c in rest) > max(c.population for c in then):
         return None
-    return then, f"the curated list dates this name to {ctx.year} for it"
+    return then, "the curated list dates this name to the record's date for it"
 
 
 def much_larger_place(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
