@@ -173,11 +173,19 @@ def kazakh_latin_key(text: str) -> str | None:
     return key(low)
 
 
+def is_abbreviation(text: str) -> bool:
+    """Whether a name is an abbreviation in capitals with at most one vowel (УССР, БССР, КазССР): such a
+    name is not transliterated letter by letter, since УССР (the Ukrainian SSR) would then read as USSR."""
+    letters = [c for c in str(text) if c.isalpha()]
+    vowels = sum(c.lower() in "аеёиоуыэюяaeiouy" for c in letters)
+    return 2 <= len(letters) <= 7 and sum(c.isupper() for c in letters) >= 3 and vowels <= 1
+
+
 def name_keys(text: str) -> list[str]:
     """Every matching key of a name as written: the key itself, a Latin transliteration of
     Cyrillic, and the Russian-style reading of a Kazakh Latin spelling (in this order, distinct)."""
     out = [key(text)]
-    if is_cyrillic(text):
+    if is_cyrillic(text) and not is_abbreviation(text):  # УССР is not read 'USSR'
         out.append(key(translit(text)))
     elif script(text) == "hebrew":
         out += [key(yiddish_latin(text, "a")), key(yiddish_latin(text, "o"))]

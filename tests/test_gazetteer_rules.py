@@ -27,6 +27,7 @@ from geo.gazetteer.rules import (
     rank,
     region_named_in_text,
     state_of_the_other_end,
+    town_name_over_village_alias,
     user_decision,
 )
 from geo.gazetteer.sources import ENTRY_COLUMNS
@@ -102,6 +103,16 @@ def test_atlas_place_over_village():
     village, town = cand("Dolinka", "UA", 900), cand("Dolinka", "PL", 40_000)
     assert atlas_place_over_village([camp, village, town], Context())[0] == [camp, town]
     assert atlas_place_over_village([village, town], Context()) is None
+
+
+def test_town_name_over_village_alias():
+    town, alias = cand("Frolovo", "RU", 40_000), cand("Froly", "RU", 3_000, match="alternate")
+    assert town_name_over_village_alias([town, alias], Context())[0] == [town]
+    small_town = cand("Frolovo", "RU", 9_000)  # not a town of 15,000: no decision
+    assert town_name_over_village_alias([small_town, alias], Context()) is None
+    big_alias = cand("Samara", "RU", 1_100_000, match="alternate")  # a city's alternate name is never passed over
+    both = [cand("Kuybyshev", "RU", 48_000), big_alias]
+    assert town_name_over_village_alias(both, Context())[0] == both
 
 
 def test_much_larger_place_needs_25_times_and_never_beats_a_curated_place_without_figures():

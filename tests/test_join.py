@@ -98,7 +98,8 @@ def test_an_ambiguous_end_is_settled_by_the_other_end_and_says_so():
                                  {"origin": "Brest", "destination": "Qwrtzxyplk", "date": "1940-06"}]), g.borders, g)
     a = res.accepted.set_index("row")
     assert a.loc[1, "origin_place"] == "Brest (BY)" and "other end of the route (USSR)" in a.loc[1, "origin_note"]
-    assert "passed over Brest (FR)" in a.loc[1, "warnings"]
+    assert "state_of_the_other_end chose Brest (BY); passed over" in a.loc[1, "warnings"]
+    assert "Brest (FR)" in a.loc[1, "warnings"]
     assert a.loc[3, "origin_match"] == "ambiguous"  # the other end unplaced: nothing to go by
 
 

@@ -166,6 +166,20 @@ class Gazetteer:
     def entries(self) -> pd.DataFrame:
         return self.index.entries
 
+    def has_seen(self, name: str) -> bool:
+        """Whether this gazetteer (this fork) has resolved ``name``: one visitor's names stay in their fork."""
+        return name in self._names
+
+    @property
+    def _info(self) -> dict:
+        """The names this fork has analysed (the old gazetteer's cache name; tests of visitor isolation read it)."""
+        return self._names
+
+    @property
+    def _fuzzy_cache(self) -> dict:
+        """The same cache: spelling matches are part of a name's analysis (the old gazetteer kept them apart)."""
+        return self._names
+
     # -- copies ----------------------------------------------------------------------------------
     def fork(self) -> Gazetteer:
         """A copy sharing the (read-only) index but with its own caches: for one visitor's names."""

@@ -184,6 +184,18 @@ def atlas_place_over_village(cands: list[Candidate], ctx: Context) -> tuple[list
     return (kept, "the atlas's curated list over villages of the same name") if kept else None
 
 
+def town_name_over_village_alias(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """A town's own name over a village's alias. When the name is the main name of a town of
+    15,000 people or more (or of a curated place), villages that carry it only as one of their
+    alternate names are passed over (Frolovo near Stalingrad, not the village Froly in the Urals
+    that GeoNames also calls Frolovo)."""
+    own = [c for c in cands if c.curated or (c.match == "exact" and c.population >= VILLAGE_POPULATION)]
+    if not own:
+        return None
+    kept = [c for c in cands if not (c.match == "alternate" and c.population < VILLAGE_POPULATION and not c.curated)]
+    return (kept, "a town's own name over villages that have it only as an alternate name") if kept else None
+
+
 def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
     """The name of the date. When the curated list shows that a candidate bore this name on the
     record's date (Yekaterinburg was Sverdlovsk 1924-1991) and the other candidates are smaller
@@ -226,8 +238,8 @@ def state_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[C
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
-                           atlas_place_over_village, name_in_use_on_the_date, much_larger_place,
-                           state_of_the_other_end, much_larger_place)
+                           atlas_place_over_village, town_name_over_village_alias, name_in_use_on_the_date,
+                           much_larger_place, state_of_the_other_end, much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,
 # whatever the other end), and again among the candidates the other end left (Brest on the Bug, not a
 # Ukrainian village once called Brest).
