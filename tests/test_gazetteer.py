@@ -178,3 +178,30 @@ def test_every_curated_place_cites_a_source():
     assert df["id"].is_unique
     assert (df["source"].str.len() > 20).all()
     assert ((df["geonameid"] != "") | ((df["lat"] != "") & (df["lon"] != ""))).all()
+
+
+def test_curated_points_agree_with_the_geonames_places_they_cite():
+    """Rows that give lat/lon and cite 'GeoNames N' for the point must match that GeoNames place
+    (within 2 km); rows with a geonameid must find it in the bundled GeoNames tables."""
+    import re
+
+    import pandas as pd
+
+    from geo.gazetteer.rules import km
+    from geo.gazetteer.sources import geonames_entries, geonames_points
+    from geo.paths import MOVEMENTS_DIR
+
+    df = pd.read_csv(MOVEMENTS_DIR / "places.csv", dtype=str, keep_default_na=False)
+    cited = {int(m[1]) for s in df["source"] for m in re.finditer(r"GeoNames (\d+)", s)}
+    linked = {int(g) for g in df["geonameid"] if g}
+    points = geonames_points(geonames_entries(), cited | linked)
+    assert linked <= set(points), sorted(linked - set(points))
+    checked = 0
+    for _, r in df[(df["geonameid"] == "") & (df["lat"] != "")].iterrows():
+        m = re.search(r"(?:Point|point|coordinates from): ?GeoNames (\d+)|\(coordinates from GeoNames (\d+)\)", r["source"])
+        if not m or int(m[1] or m[2]) not in points:
+            continue
+        lat, lon = points[int(m[1] or m[2])][:2]
+        assert km((float(r["lat"]), float(r["lon"])), (lat, lon)) < 2.0, (r["id"], lat, lon)
+        checked += 1
+    assert checked >= 6  # the camps' headquarters and the republics drawn at their capitals
