@@ -59,8 +59,11 @@ class NameIndex:
         self.population = e["population"].to_numpy(dtype=float)
         self.valid_from = e["valid_from"].to_numpy(dtype=float)
         self.valid_to = e["valid_to"].to_numpy(dtype=float)
-        self.admin1 = (e["admin1"].fillna("").astype(str).to_numpy(dtype=object) if "admin1" in e.columns
-                       else np.full(len(e), "", dtype=object))
+        self.admin1 = np.full(len(e), "", dtype=object)
+        if "admin1" in e.columns:
+            a1 = e["admin1"].to_numpy(dtype=object)
+            ok = pd.notna(a1)
+            self.admin1[ok] = a1[ok].astype(str)
         self._key_code, self._key_order, self._key_bounds = _grouped(self.keys)
         self._place_groups: tuple | None = None
         self._fuzzy: dict[str, list[str]] | None = None
