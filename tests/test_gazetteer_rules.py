@@ -24,6 +24,7 @@ from geo.gazetteer.rules import (
     much_larger_place,
     name_in_use_on_the_date,
     name_not_yet_given,
+    own_name_over_reading,
     rank,
     region_named_in_text,
     state_of_the_other_end,
@@ -113,6 +114,16 @@ def test_town_name_over_village_alias():
     big_alias = cand("Samara", "RU", 1_100_000, match="alternate")  # a city's alternate name is never passed over
     both = [cand("Kuybyshev", "RU", 48_000), big_alias]
     assert town_name_over_village_alias(both, Context())[0] == both
+
+
+def test_own_name_over_reading():
+    baku = cand("Baku", "AZ", 2_300_000)
+    bacau = Candidate(**{**cand("Bacău", "RO", 136_000).__dict__, "reading": "translit"})
+    assert own_name_over_reading([baku, bacau], Context())[0] == [baku]
+    vilnius = Candidate(**{**cand("Vilnius", "LT", 540_000).__dict__, "reading": "yiddish"})
+    village = cand("Vilne", "UA", 5_000)
+    assert own_name_over_reading([vilnius, village], Context())[0] == [vilnius, village]  # larger: kept
+    assert own_name_over_reading([baku, cand("Baku", "RO", 10)], Context()) is None  # no reading: no decision
 
 
 def test_much_larger_place_needs_25_times_and_never_beats_a_curated_place_without_figures():

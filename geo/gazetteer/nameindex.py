@@ -59,6 +59,8 @@ class NameIndex:
         self.population = e["population"].to_numpy(dtype=float)
         self.valid_from = e["valid_from"].to_numpy(dtype=float)
         self.valid_to = e["valid_to"].to_numpy(dtype=float)
+        self.reading = (e["reading"].fillna("").to_numpy(dtype=object) if "reading" in e.columns
+                        else np.full(len(e), "", dtype=object))
         self.admin1 = np.full(len(e), "", dtype=object)
         if "admin1" in e.columns:
             a1 = e["admin1"].to_numpy(dtype=object)

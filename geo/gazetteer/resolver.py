@@ -296,11 +296,12 @@ class Gazetteer:
             undated_curated = [p for p in g if ix.source_kind[p] in ("curated", "user") and p not in dated]
             uses = () if undated_curated or not dated else tuple(sorted({(ix.valid_from[p], ix.valid_to[p]) for p in dated}))
             kind = str(ix.source_kind[q])
+            reading = str(ix.reading[g[0]]) if all(ix.reading[p] for p in g) else ""
             out.append(Candidate(
                 place_id=str(ix.place_id[q]), name=str(ix.name[q]), country=str(ix.country[q]),
                 lat=float(ix.lat[q]), lon=float(ix.lon[q]), population=float(max(ix.population[p] for p in g)),
                 kind=str(ix.kind[q]), match=how or kind, curated=kind in ("curated", "user"), uses=uses,
-                positions=tuple(g)))
+                positions=tuple(g), reading=reading))
         return out
 
     def _era_names(self, c: Candidate) -> list[tuple[float, float, str]]:

@@ -73,6 +73,7 @@ class Candidate:
     match: str  # user, curated, exact, alternate, fuzzy:NN
     curated: bool  # the place is in the atlas's curated list (or a user's supplement)
     uses: tuple[tuple[float, float], ...] = ()  # years this name was in use for this place; () = not dated
+    reading: str = ""  # set when the name met this place only through the Latin reading of another script
     positions: tuple[int, ...] = ()  # its entries in the name index
 
     def status(self, year: int | None) -> str:
@@ -196,6 +197,20 @@ def town_name_over_village_alias(cands: list[Candidate], ctx: Context) -> tuple[
     return (kept, "a town's own name over villages that have it only as an alternate name") if kept else None
 
 
+def own_name_over_reading(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """A place's own name over a reading. A candidate met only through the Latin reading of a name in
+    another script (a transliterated Cyrillic name, the YIVO reading of a Hebrew-script name) is passed
+    over when another candidate, at least as large, bears the name itself: Baku is Baku, not Bacău,
+    whose Moldovan Cyrillic name Бакъу reads 'baku'. It is kept against smaller namesakes (Vilne is
+    Vilnius, by its Yiddish name ווילנע, before the Ukrainian villages called Vilne)."""
+    own = [c for c in cands if not c.reading]
+    if not own or len(own) == len(cands):
+        return None
+    biggest_own = max(c.population for c in own)
+    kept = [c for c in cands if not c.reading or c.population > biggest_own]
+    return (kept, "a place's own name over a name read from another script") if kept else None
+
+
 def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
     """The name of the date. When the curated list shows that a candidate bore this name on the
     record's date (Yekaterinburg was Sverdlovsk 1924-1991) and the other candidates are smaller
@@ -238,7 +253,8 @@ def state_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[C
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
-                           atlas_place_over_village, town_name_over_village_alias, name_in_use_on_the_date,
+                           atlas_place_over_village, town_name_over_village_alias, own_name_over_reading,
+                           name_in_use_on_the_date,
                            much_larger_place, state_of_the_other_end, much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,
 # whatever the other end), and again among the candidates the other end left (Brest on the Bug, not a

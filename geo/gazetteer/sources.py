@@ -6,7 +6,8 @@ Every source becomes rows of one *entries* table, one row per (place, name):
 
 ``name`` is the place's label (today's English name), ``key`` the folded matching key of
 one of its names (``written``: that name as the curated list or the supplement writes it;
-``admin1``: GeoNames' first-level subdivision, ``US.OH``, for hints such as "Toledo, Ohio") (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
+``admin1``: GeoNames' first-level subdivision, ``US.OH``, for hints such as "Toledo, Ohio"; ``reading``:
+'' for a name as written, ``translit`` or ``yiddish`` for a key read from a Cyrillic or Hebrew-script name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
 was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
 ``exact`` (GeoNames' main name) and ``alternate`` (a GeoNames alternate name).
 
@@ -35,7 +36,7 @@ import pandas as pd
 from geo.names import key, name_keys, script
 
 ENTRY_COLUMNS = ("place_id", "name", "key", "lat", "lon", "country", "population", "kind", "valid_from", "valid_to",
-                 "source", "source_kind", "written", "admin1")
+                 "source", "source_kind", "written", "admin1", "reading")
 
 #: Former Soviet republics outside GeoNames' continent "EU" (Central Asia and the Caucasus).
 FORMER_USSR_IN_ASIA = ("KZ", "UZ", "KG", "TJ", "TM", "AZ", "AM", "GE")
@@ -140,13 +141,14 @@ def geonames_table() -> pd.DataFrame:
     places = [c for c in _cities(500).values() if c["countrycode"] in area]
     places += [c for c in _cities(15000).values() if c["countrycode"] not in area]
     cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population",
-                                             "source_kind", "admin1")}
+                                             "source_kind", "admin1", "reading")}
     for c in places:
         seen: set[str] = set()
         names = [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", []) if _name_ok(a)]
-        keyed = [(key(n), how) for n, how in names]
-        keyed += [(k, "alternate") for n, _ in names[1:] if not n.isascii() for k in name_keys(n)[1:]]
-        for k, how in keyed:
+        keyed = [(key(n), how, "") for n, how in names]
+        keyed += [(k, "alternate", "yiddish" if script(n) == "hebrew" else "translit")
+                  for n, _ in names[1:] if not n.isascii() for k in name_keys(n)[1:]]
+        for k, how, reading in keyed:
             if len(k) < 2 or k in seen:
                 continue
             seen.add(k)
@@ -159,6 +161,7 @@ def geonames_table() -> pd.DataFrame:
             cols["country"].append(c["countrycode"])
             cols["population"].append(int(c.get("population") or 0))
             cols["source_kind"].append(how)
+            cols["reading"].append(reading)
     df = pd.DataFrame(cols)
     df["place_id"] = "gn:" + df["place_id"].astype(str)
     df["kind"] = np.where(df["population"] >= TOWN_POPULATION, "city", "settlement")
@@ -208,9 +211,9 @@ def curated_entries(path: Path, points: dict[int, tuple[float, float, int, str]]
             rows.append({"place_id": r["id"], "name": r["name"], "key": key(name), "lat": lat, "lon": lon,
                          "country": r["country"], "population": pop, "kind": r["kind"],
                          "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
-                         "source": r["source"], "source_kind": "curated", "written": name, "admin1": ""})
+                         "source": r["source"], "source_kind": "curated", "written": name, "admin1": "", "reading": ""})
             for k in name_keys(name)[1:]:  # the Latin reading of a Cyrillic or Yiddish name, as for GeoNames
-                rows.append({**rows[-1], "key": k})
+                rows.append({**rows[-1], "key": k, "reading": "yiddish" if script(name) == "hebrew" else "translit"})
     out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
     return out.drop_duplicates(["place_id", "key", "valid_from", "valid_to"], ignore_index=True)
 
@@ -235,7 +238,7 @@ def supplement_entries(df: pd.DataFrame) -> pd.DataFrame:
                          "country": str(r.get("country") or ""), "population": 0, "kind": "user",
                          "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
                          "source": str(r.get("source") or "user supplement"), "source_kind": "user",
-                         "written": name, "admin1": ""})
+                         "written": name, "admin1": "", "reading": ""})
             for k in name_keys(name)[1:]:
-                rows.append({**rows[-1], "key": k})
+                rows.append({**rows[-1], "key": k, "reading": "yiddish" if script(name) == "hebrew" else "translit"})
     return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
