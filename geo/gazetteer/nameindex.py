@@ -18,6 +18,16 @@ FUZZY_MIN_POPULATION = 15_000
 SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3}
 
 
+def _text_column(e: pd.DataFrame, col: str) -> np.ndarray:
+    """An optional text column as an object array, '' where absent or missing."""
+    out = np.full(len(e), "", dtype=object)
+    if col in e.columns:
+        v = e[col].to_numpy(dtype=object)
+        ok = pd.notna(v)
+        out[ok] = v[ok].astype(str)
+    return out
+
+
 def _grouped(values: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
     """Positions grouped by value: value -> group number, positions ordered by group, group bounds."""
     codes, uniq = pd.factorize(values)
@@ -59,13 +69,8 @@ class NameIndex:
         self.population = e["population"].to_numpy(dtype=float)
         self.valid_from = e["valid_from"].to_numpy(dtype=float)
         self.valid_to = e["valid_to"].to_numpy(dtype=float)
-        self.reading = (e["reading"].fillna("").to_numpy(dtype=object) if "reading" in e.columns
-                        else np.full(len(e), "", dtype=object))
-        self.admin1 = np.full(len(e), "", dtype=object)
-        if "admin1" in e.columns:
-            a1 = e["admin1"].to_numpy(dtype=object)
-            ok = pd.notna(a1)
-            self.admin1[ok] = a1[ok].astype(str)
+        self.reading = _text_column(e, "reading")  # '' as written, translit / yiddish for a reading
+        self.admin1 = _text_column(e, "admin1")
         self._key_code, self._key_order, self._key_bounds = _grouped(self.keys)
         self._place_groups: tuple | None = None
         self._fuzzy: dict[str, list[str]] | None = None
