@@ -18,14 +18,31 @@ FUZZY_MIN_POPULATION = 15_000
 SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3}
 
 
-def _text_column(e: pd.DataFrame, col: str) -> np.ndarray:
-    """An optional text column as an object array, '' where absent or missing."""
-    out = np.full(len(e), "", dtype=object)
-    if col in e.columns:
-        v = e[col].to_numpy(dtype=object)
-        ok = pd.notna(v)
-        out[ok] = v[ok].astype(str)
-    return out
+class _Coded:
+    """A text column of the entries as codes into its distinct values; ``column[p]`` is the text."""
+
+    def __init__(self, e: pd.DataFrame, col: str) -> None:
+        if col in e.columns:
+            codes, uniq = pd.factorize(e[col], use_na_sentinel=True)
+            values = ["" if v is None else str(v) for v in list(uniq)] + [""]
+            self.codes = np.where(codes < 0, len(values) - 1, codes).astype(np.int32)
+        else:
+            values, self.codes = [""], np.zeros(len(e), dtype=np.int32)
+        self.values = np.asarray(values, dtype=object)
+
+    def __getitem__(self, i):
+        return self.values[self.codes[i]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def isin(self, texts) -> np.ndarray:
+        """Boolean mask of the entries whose text is one of ``texts``."""
+        wanted = [k for k, v in enumerate(self.values) if v in set(texts)]
+        return np.isin(self.codes, wanted)
+
+    def array(self) -> np.ndarray:
+        return self.values[self.codes]
 
 
 def _grouped(values: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -57,20 +74,21 @@ class NameIndex:
     def __init__(self, entries: pd.DataFrame) -> None:
         self.entries = entries.reset_index(drop=True)
         e = self.entries
-        self.place_id = e["place_id"].to_numpy(dtype=object)
-        self.name = e["name"].to_numpy(dtype=object)
-        self.country = e["country"].astype(str).to_numpy(dtype=object)
-        self.kind = e["kind"].to_numpy(dtype=object)
-        self.source_kind = e["source_kind"].to_numpy(dtype=object)
-        self.source = e["source"].astype(str).to_numpy(dtype=object)
+        # text columns repeat a lot (a place's label on each of its names): kept as codes into their values
+        self.place_id = _Coded(e, "place_id")
+        self.name = _Coded(e, "name")
+        self.country = _Coded(e, "country")
+        self.kind = _Coded(e, "kind")
+        self.source_kind = _Coded(e, "source_kind")
+        self.source = _Coded(e, "source")
         self.keys = e["key"].to_numpy(dtype=object)
         self.lat = e["lat"].to_numpy(dtype=float)
         self.lon = e["lon"].to_numpy(dtype=float)
         self.population = e["population"].to_numpy(dtype=float)
         self.valid_from = e["valid_from"].to_numpy(dtype=float)
         self.valid_to = e["valid_to"].to_numpy(dtype=float)
-        self.reading = _text_column(e, "reading")  # '' as written, translit / yiddish for a reading
-        self.admin1 = _text_column(e, "admin1")
+        self.reading = _Coded(e, "reading")  # '' as written, translit / yiddish for a reading
+        self.admin1 = _Coded(e, "admin1")
         self._key_code, self._key_order, self._key_bounds = _grouped(self.keys)
         self._place_groups: tuple | None = None
         self._fuzzy: dict[str, list[str]] | None = None
@@ -98,14 +116,14 @@ class NameIndex:
     def place_entries(self, place_id: str) -> np.ndarray:
         """Positions of every entry (every name) of one place."""
         if self._place_groups is None:
-            self._place_groups = _grouped(self.place_id)
+            self._place_groups = _grouped(self.place_id.array())
         code, order, bounds = self._place_groups
         c = code.get(place_id)
         return order[bounds[c]:bounds[c + 1]] if c is not None else np.array([], dtype=np.int64)
 
     def _fuzzy_keys(self, which: str) -> list[str]:
         if self._fuzzy is None:
-            ok = (self.population >= FUZZY_MIN_POPULATION) | np.isin(self.source_kind, ["curated", "user"])
+            ok = (self.population >= FUZZY_MIN_POPULATION) | self.source_kind.isin(["curated", "user"])
             keys = pd.unique(self.keys[ok])
             cyr = np.array([is_cyrillic(k) for k in keys], dtype=bool)
             self._fuzzy = {"cyrillic": list(keys[cyr]), "latin": list(keys[~cyr])}
