@@ -29,6 +29,7 @@ from geo.gazetteer.rules import (
     region_named_in_text,
     state_of_the_other_end,
     town_name_over_village_alias,
+    town_over_villages,
     user_decision,
 )
 from geo.gazetteer.sources import ENTRY_COLUMNS
@@ -116,6 +117,14 @@ def test_town_name_over_village_alias():
     assert town_name_over_village_alias(both, Context())[0] == both
 
 
+def test_town_over_villages():
+    tivoli, quarter = cand("Tivoli", "IT", 22_000), cand("Tivoli", "NL", 1_500)
+    assert town_over_villages([tivoli, quarter], Context())[0] == [tivoli]
+    by_alias = cand("Spassk-Dalny", "RU", 45_000, match="alternate")  # the name is only its alternate
+    assert town_over_villages([by_alias, cand("Spassk", "RU", 7_000)], Context()) is None
+    assert town_over_villages([tivoli, cand("Tivoli", "US", 30_000)], Context()) is None  # two towns
+
+
 def test_own_name_over_reading():
     baku = cand("Baku", "AZ", 2_300_000)
     bacau = Candidate(**{**cand("Bacău", "RO", 136_000).__dict__, "reading": "translit"})
@@ -145,8 +154,8 @@ def test_state_of_the_other_end():
 def test_decide_names_the_rule_and_everything_passed_over():
     port, texas, village = cand("Odessa", "UA", 1_000_000), cand("Odessa", "US", 114_000), cand("Odessa", "PL", 600)
     d = decide([port, texas, village], Context(focus=EUROPE))
-    assert d.chosen is port and d.rule == "much_larger_place"
-    assert [(c.country, r) for c, r in d.passed_over] == [("US", "focus_region"), ("PL", "much_larger_place")]
+    assert d.chosen is port and d.rule == "town_over_villages"
+    assert [(c.country, r) for c, r in d.passed_over] == [("US", "focus_region"), ("PL", "town_over_villages")]
     assert len(d.reasons) == 2
 
 
@@ -159,7 +168,7 @@ def test_decide_reports_ambiguity_instead_of_guessing():
 def test_rank_puts_the_kept_first_and_the_earliest_passed_over_last():
     port, texas, village = cand("Odessa", "UA", 1_000_000), cand("Odessa", "US", 114_000), cand("Odessa", "PL", 600)
     order = rank([texas, village, port], Context(focus=EUROPE))
-    assert [(c.country, r) for c, r in order] == [("UA", ""), ("PL", "much_larger_place"), ("US", "focus_region")]
+    assert [(c.country, r) for c, r in order] == [("UA", ""), ("PL", "town_over_villages"), ("US", "focus_region")]
 
 
 def test_the_rule_order_is_documented():

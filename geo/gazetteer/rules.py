@@ -197,6 +197,19 @@ def town_name_over_village_alias(cands: list[Candidate], ctx: Context) -> tuple[
     return (kept, "a town's own name over villages that have it only as an alternate name") if kept else None
 
 
+def town_over_villages(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """One town among villages. When exactly one candidate is a town that bears the name as its own
+    (15,000 people or more, its main name; or a curated place) and every other is a village, the town
+    is kept: Tivoli near Rome, not the Tivoli quarter of Eindhoven. A town that has the name only as an
+    alternate name does not count (Spassk is not Spassk-Dalny). (Before GeoNames' villages were indexed, the gazetteer knew only
+    the towns; a village of the same name is reached by naming its region, "Tivoli, Noord-Brabant".)"""
+    towns = [c for c in cands if c.curated or (c.match == "exact" and c.population >= VILLAGE_POPULATION)]
+    villages = [c for c in cands if not c.curated and c.population < VILLAGE_POPULATION]
+    if len(towns) != 1 or len(villages) != len(cands) - 1:
+        return None
+    return towns, "the one town among villages of the same name"
+
+
 def own_name_over_reading(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
     """A place's own name over a reading. A candidate met only through the Latin reading of a name in
     another script (a transliterated Cyrillic name, the YIVO reading of a Hebrew-script name) is passed
@@ -253,7 +266,8 @@ def state_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[C
 
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
-                           atlas_place_over_village, town_name_over_village_alias, own_name_over_reading,
+                           atlas_place_over_village, town_name_over_village_alias, town_over_villages,
+                           own_name_over_reading,
                            name_in_use_on_the_date,
                            much_larger_place, state_of_the_other_end, much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,
