@@ -136,6 +136,15 @@ def test_ledger_mistakes_get_a_clear_message(tmp_path, bad, message):
         build_shapes(led, admin1, tmp_path / "out")
 
 
+def test_a_collapsed_sliver_leaves_only_the_polygons():
+    from geo.atoms import polygonal
+
+    square, line = shapely.box(0, 0, 1, 1), shapely.LineString([(0.5, 0.1), (0.5, 0.9)])
+    got = polygonal(shapely.GeometryCollection([shapely.MultiPolygon([square, shapely.box(2, 0, 3, 1)]), line]))
+    assert got.geom_type == "MultiPolygon" and got.area == pytest.approx(2.0)
+    assert polygonal(shapely.GeometryCollection([line])).is_empty
+
+
 def test_committed_layers_are_exactly_what_the_build_makes(tmp_path):
     admin1 = ROOT / DEFAULT_ADMIN1
     if not admin1.exists():
