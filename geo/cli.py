@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                         "between them; GeoParquet keeps all three)")
     j.add_argument("--rejects", type=Path, help="rejected rows with their reason (.csv or .xlsx)")
     j.add_argument("--mapping", type=Path, help='JSON {"header as in the file": "canonical column"}')
-    j.add_argument("--borders", type=Path, help="your own borders (GeoJSON with validity dates, or a folder of world_YEAR.geojson)")
+    j.add_argument("--borders", type=Path, help="your own borders (GeoPackage, Shapefile or zip, GeoJSON, GeoParquet with "
+                                                "validity dates, or a folder of world_YEAR.geojson)")
     j.add_argument("--places", type=Path, help="gazetteer supplement CSV (name, lat, lon[, names, country, source])")
     j.add_argument("--encoding", help="override the detected encoding (utf-8, cp1251, koi8_r, utf-16)")
     j.add_argument("--delimiter", help="override the detected delimiter")

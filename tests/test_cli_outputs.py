@@ -59,7 +59,8 @@ def test_join_writes_xlsx_as_a_workbook_not_csv_text(register, tmp_path):
     (["--out", "joined.kml"], "--out joined.kml: cannot write .kml; name a file ending in .csv, .xlsx, .gpkg"),
     (["--out", "joined"], "--out joined: cannot write a file without an ending"),
     (["--out", "joined.shp"], "cannot write .shp"),
-    (["--out", "joined.csv", "--rejects", "rejected.gpkg"], "--rejects rejected.gpkg: cannot write .gpkg; name a file ending in .csv, .xlsx"),
+    (["--out", "joined.csv", "--rejects", "rejected.gpkg"],
+     "--rejects rejected.gpkg: cannot write .gpkg; name a file ending in .csv, .xlsx"),
 ])
 def test_an_output_the_cli_cannot_write_is_refused_in_one_line(register, tmp_path, args, message):
     r = _geo("join", str(register), *[a if a.startswith("--") else str(tmp_path / a) for a in args])
