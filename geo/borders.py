@@ -101,7 +101,11 @@ class Layer:
         of its first candidate and how many it has.
         """
         inv, uniq = _distinct_points(lon, lat)
-        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
+        points = shapely.points(uniq)
+        p_i, f_i = self.tree.query(points)  # candidates by bounding box
+        # then the exact test on the prepared outlines (an STRtree predicate would prepare the points instead)
+        hit = shapely.intersects(self.geoms[f_i], points[p_i])
+        p_i, f_i = p_i[hit], f_i[hit]
         order = np.lexsort((f_i, p_i))
         p_i, f_i = p_i[order], f_i[order]
         counts = np.bincount(p_i, minlength=len(uniq))
