@@ -57,7 +57,8 @@ def main() -> None:
         rows.append(("  the same without Leaflet (explore links it)", float(parts[2].replace(",", "")), "",
                      float(parts[4].replace(",", ""))))
     w = _run("bench_browser.py")
-    rows.append(("cold start to the first map in Chromium (s)", _num(r"cold start to the first flow map: ([\d.]+) s", w), 5.0, float("nan")))
+    rows.append(("cold start to the first map in Chromium (s)", _num(r"cold start to the first flow map: ([\d.]+) s", w), 5.0,
+                 float("nan")))
     rows.append(("year step played in the browser, p95 (s)", _num(r"p95 (\d+) ms", w) / 1000, 0.3, float("nan")))
     rows.append(("change needing a rerun, cached (s)", _num(r"cached median ([\d.]+) s", w), 1.5,
                  _num(r"browser step \(median ([\d.]+) s\)", w)))
@@ -71,7 +72,7 @@ def main() -> None:
         rows.append(("first map after a cold start, empty cache (s)", _num(r"cold: first map ([\d.]+) s", ld), 5.0, float("nan")))
     print(f"Benchmarks of {dt.date.today()} on {platform.node()} ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores), Python {platform.python_version()}")
-    print(f"| figure | ours | target | peer | peer / ours |\n|---|---|---|---|---|")
+    print("| figure | ours | target | peer | peer / ours |\n|---|---|---|---|---|")
     for name, ours, target, peer in rows:
         ratio = f"{peer / ours:.1f}×" if isinstance(peer, float) and peer == peer and ours else ""
         fmt = lambda v: "" if v == "" or (isinstance(v, float) and v != v) else (f"{v:,.0f}" if v >= 1000 else f"{v:.2f}")  # noqa: E731

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import shapely
 
 from geo.atoms import GRID, Atoms, load_admin1, polygonal, split_by_cuts

@@ -22,16 +22,16 @@ import datetime as dt
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from geo.borders import Borders
-from geo.names import fold, is_cyrillic, key, region_key, translit
+from geo.names import is_cyrillic, key, region_key, translit
 from geo.paths import MOVEMENTS_DIR
 
 #: How much more populous one candidate must be than every other to be chosen.
@@ -119,7 +119,7 @@ class Gazetteer:
         self._region_index = self._regions() if borders is not None else {}
         self._fuzzy_keys: list[str] | None = None
 
-    def fork(self) -> "Gazetteer":
+    def fork(self) -> Gazetteer:
         """A copy sharing the (read-only) index but with its own caches: for one visitor's names."""
         import copy
 
@@ -145,7 +145,7 @@ class Gazetteer:
                     out.append({**self._describe(i), "score": round(float(score))})
         return sorted(out, key=lambda d: (-d["score"], -d["population"]))[:limit]
 
-    def with_supplement(self, supplement: pd.DataFrame) -> "Gazetteer":
+    def with_supplement(self, supplement: pd.DataFrame) -> Gazetteer:
         """A new gazetteer with a user's places added in front (their decisions win); this one is unchanged."""
         if supplement is None or not len(supplement):
             return self.fork()
@@ -422,7 +422,8 @@ class Gazetteer:
             if hint:
                 where = self._where(tuple(idx), when, None)
                 h = key(hint)
-                ok = [i for i, (_, r), c in zip(idx, where.iterrows(), self._e["country"][idx]) if h and h in self._hint_names(r, c)]
+                ok = [i for i, (_, r), c in zip(idx, where.iterrows(), self._e["country"][idx])
+                      if h and h in self._hint_names(r, c)]
                 if len(ok) == 1:
                     return ok[0], f"the region named in the text ({hint})"
             if state:

@@ -137,7 +137,8 @@ def load_user_borders(path: Path) -> Borders:
     cols = {c.lower(): c for c in gdf.columns}
     s_col = next((cols[c] for c in _START if c in cols), None)
     e_col = next((cols[c] for c in _END if c in cols), None)
-    n_col = next((c for c in _NAME if c in gdf.columns), None) or next((cols[c.lower()] for c in _NAME if c.lower() in cols), None)
+    n_col = (next((c for c in _NAME if c in gdf.columns), None)
+             or next((cols[c.lower()] for c in _NAME if c.lower() in cols), None))
     if s_col is None or e_col is None:
         raise BordersError(f"{path.name}: no validity dates (looked for {', '.join(_START)} and {', '.join(_END)}); "
                            "for yearly snapshots give a folder of world_YEAR.geojson files")

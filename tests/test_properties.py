@@ -100,5 +100,6 @@ def test_the_gazetteer_answers_any_name(names, year):
     places = g.resolve(names, [year] * len(names))
     assert len(places) == len(names)
     for p in places:
-        assert p.match in ("unresolved", "ambiguous", "curated", "exact", "alternate", "region", "user") or p.match.startswith("fuzzy")
+        assert p.match in ("unresolved", "ambiguous", "curated", "exact", "alternate", "region", "user") or (
+            p.match.startswith("fuzzy:") and 0 < int(p.match.split(":")[1]) <= 100)
         assert p.resolved == (p.match not in ("unresolved", "ambiguous"))
