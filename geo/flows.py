@@ -212,7 +212,8 @@ def flows_geojson(flows: pd.DataFrame) -> dict:
             if c in flows.columns]
     lines = flow_lines(flows, curved=False)[[*cols, "geometry"]]
     lines["geometry"] = shapely.transform(lines.geometry.to_numpy(), lambda c: np.round(c, 4))
-    lines["ids"] = lines["ids"].map(list)
+    if "ids" in lines:
+        lines["ids"] = lines["ids"].map(list)
     return lines.to_geo_dict(drop_id=True)
 
 

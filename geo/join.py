@@ -21,7 +21,6 @@ import pandas as pd
 from geo import vocabulary
 from geo.borders import SNAP_DISTANCE, Borders
 from geo.dates import CountError, DateError, parse_count, parse_date
-from geo.frames import RECORD_GEOMETRIES, records_frame
 from geo.gazetteer import Gazetteer
 from geo.records import CANONICAL
 
@@ -206,11 +205,13 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer, 
     JoinResult
         ``accepted`` and ``rejected``; every input row is in exactly one.
     """
-    if geometry is not None and geometry not in RECORD_GEOMETRIES:
+    if geometry is None:
+        return _join(records, borders, gazetteer)
+    from geo.frames import RECORD_GEOMETRIES, records_frame  # geopandas only when a GeoDataFrame is asked for
+
+    if geometry not in RECORD_GEOMETRIES:
         raise ValueError(f"geometry must be None or one of {', '.join(RECORD_GEOMETRIES)}, not {geometry!r}")
     result = _join(records, borders, gazetteer)
-    if geometry is None:
-        return result
     return JoinResult(records_frame(result.accepted, geometry), result.rejected)
 
 
