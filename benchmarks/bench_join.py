@@ -35,9 +35,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.borders import bundled_borders
-from geo.gazetteer import bundled_gazetteer
-from geo.join import _Where, join_records, resolve_ends
+from geo.borders import bundled_borders  # noqa: E402
+from geo.gazetteer import bundled_gazetteer  # noqa: E402
+from geo.join import _Where, join_records, resolve_ends  # noqa: E402
 
 NAMES = ["Москва", "Львов", "Алма-Ата", "Karaganda", "Semipalatinsk", "Odessa", "Pokrovsk", "Kuibyshev", "Samara",
          "Berlin", "Warszawa", "Kiev", "Минск", "Tashkent", "Frunze", "Akmolinsk", "Гурьев", "Kustanai", "Pavlodar",
@@ -186,11 +186,14 @@ from geo.join import join_records, neutralise_formulas
 from geo.records import read_table, to_canonical
 c0 = time.process_time()
 marks = [("imports", time.perf_counter(), time.process_time())]
-table = read_table(sys.argv[1]); frame, _ = to_canonical(table.frame); marks.append(("read and map the CSV", time.perf_counter(), time.process_time()))
+table = read_table(sys.argv[1]); frame, _ = to_canonical(table.frame)
+marks.append(("read and map the CSV", time.perf_counter(), time.process_time()))
 b = bundled_borders(); marks.append(("load the borders", time.perf_counter(), time.process_time()))
 g = load_gazetteer(b); marks.append(("load the gazetteer", time.perf_counter(), time.process_time()))
-r = join_records(frame, b, g); marks.append(("join (parse, resolve, 10 lookups, warnings)", time.perf_counter(), time.process_time()))
-_write_csv(neutralise_formulas(r.accepted), sys.argv[2]); marks.append(("neutralise formulas and write", time.perf_counter(), time.process_time()))
+r = join_records(frame, b, g)
+marks.append(("join (parse, resolve, 10 lookups, warnings)", time.perf_counter(), time.process_time()))
+_write_csv(neutralise_formulas(r.accepted), sys.argv[2])
+marks.append(("neutralise formulas and write", time.perf_counter(), time.process_time()))
 prev, prev_c = t0, c0
 print("where the CLI's time goes (same steps, one process; seconds, CPU seconds):")
 for label, t, c in marks:

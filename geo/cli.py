@@ -46,6 +46,19 @@ def _load_borders_arg(path: Path | None):
     return bundled_borders() if path is None else load_user_borders(path)
 
 
+#: What ``join --out`` writes, by file ending: tables (formulas neutralised for spreadsheets) and geodata.
+TABLE_OUTPUTS = (".csv", ".xlsx")
+GEO_OUTPUTS = (".gpkg", ".geojson", ".parquet", ".geoparquet")
+
+
+def _output_error(path: Path, allowed: tuple[str, ...], what: str) -> str | None:
+    """One line refusing an output the CLI cannot write, or None."""
+    if path.suffix.lower() in allowed:
+        return None
+    return (f"error: {what} {path.name}: cannot write {path.suffix or 'a file without an ending'}; "
+            f"name a file ending in {', '.join(allowed)}")
+
+
 def _read_places_arg(path: Path | None):
     """A gazetteer supplement: CSV (name, lat, lon[, names, country, source]) or a Linked Places file."""
     import pandas as pd
@@ -73,9 +86,14 @@ def _join(args: argparse.Namespace) -> int:
     from geo.borders import BordersError
     from geo.gazetteer import load_gazetteer
     from geo.gazetteer.lpf import LPFError
-    from geo.join import join_records, neutralise_formulas
+    from geo.join import join_records
     from geo.records import TableError, load_mapping, mapping_settings, read_table, to_canonical
 
+    for problem in (_output_error(args.out, TABLE_OUTPUTS + GEO_OUTPUTS, "--out"),
+                    args.rejects and _output_error(args.rejects, TABLE_OUTPUTS, "--rejects")):
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     try:
         table = read_table(args.input, encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
         mapping = load_mapping(args.mapping) if args.mapping else None
@@ -91,11 +109,12 @@ def _join(args: argparse.Namespace) -> int:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     gaz = load_gazetteer(borders, supplement=supplement, focus=focus)
-    result = join_records(frame, borders, gaz)
+    geodata = args.out.suffix.lower() in GEO_OUTPUTS
+    result = join_records(frame, borders, gaz, geometry=args.geometry if geodata else None)
     try:
-        _write_csv(neutralise_formulas(result.accepted), args.out)
+        _write_output(result.accepted, args.out)
         if args.rejects:
-            _write_csv(neutralise_formulas(result.rejected), args.rejects)
+            _write_output(result.rejected, args.rejects)
     except OSError as exc:  # a full disk, a read-only folder: say so, leave nothing half-written
         print(f"error: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -107,6 +126,34 @@ def _join(args: argparse.Namespace) -> int:
           f"focus region {focus.name}; "
           f"columns: {', '.join(f'{h} -> {c}' for h, c in used.items())}", file=sys.stderr)
     return 0
+
+
+def _write_output(df, path: Path) -> None:
+    """Write a table by its ending: CSV or XLSX (formulas neutralised), or geodata (GeoPackage, GeoJSON, GeoParquet)."""
+    from geo.join import neutralise_formulas
+
+    suffix = path.suffix.lower()
+    if suffix in GEO_OUTPUTS:
+        from geo.frames import write_frame
+
+        write_frame(df, path, layer="records")
+    elif suffix == ".xlsx":
+        from geo.importer import export_xlsx
+
+        _write_bytes(export_xlsx(df), path)
+    else:
+        _write_csv(neutralise_formulas(df), path)
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    """Write bytes atomically: a half-written file never replaces a good one."""
+    tmp = Path(str(path) + ".part")
+    try:
+        tmp.write_bytes(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
 
 
 def _write_csv(df, path: Path) -> None:
@@ -314,10 +361,15 @@ def main(argv: list[str] | None = None) -> int:
     c.set_defaults(func=_compare)
     j = sub.add_parser("join", help="resolve and join records (CSV or XLSX) to the borders of their dates")
     j.add_argument("input", type=Path)
-    j.add_argument("--out", type=Path, required=True, help="accepted rows with the join columns (CSV, UTF-8)")
-    j.add_argument("--rejects", type=Path, help="rejected rows with their reason (CSV)")
+    j.add_argument("--out", type=Path, required=True,
+                   help="accepted rows with the join columns: .csv (UTF-8), .xlsx, or geodata .gpkg, .geojson, .parquet")
+    j.add_argument("--geometry", choices=("origin", "destination", "flow"), default="origin",
+                   help="geodata outputs: the geometry of each record (its origin or destination point, or the line "
+                        "between them; GeoParquet keeps all three)")
+    j.add_argument("--rejects", type=Path, help="rejected rows with their reason (.csv or .xlsx)")
     j.add_argument("--mapping", type=Path, help='JSON {"header as in the file": "canonical column"}')
-    j.add_argument("--borders", type=Path, help="your own borders (GeoJSON with validity dates, or a folder of world_YEAR.geojson)")
+    j.add_argument("--borders", type=Path, help="your own borders (GeoPackage, Shapefile or zip, GeoJSON, GeoParquet with "
+                                                "validity dates, or a folder of world_YEAR.geojson)")
     j.add_argument("--places", type=Path,
                    help="gazetteer supplement: CSV (name, lat, lon[, names, country, source]) or Linked Places JSON")
     j.add_argument("--focus", help="region prior: europe-ussr (default), ussr, none, or ISO codes such as PL,UA,KZ")

@@ -378,7 +378,8 @@ def _names_over_span(borders: Borders, layer: str, lon, lat, first, last, level:
     return out
 
 
-def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) -> JoinResult:
+def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer, *,
+                 geometry: str | None = None) -> JoinResult:
     """Validate, parse, resolve and join records to the borders of their dates.
 
     Parameters
@@ -391,12 +392,29 @@ def join_records(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) 
         The border layers (bundled or the user's own).
     gazetteer : Gazetteer
         The gazetteer to resolve names with.
+    geometry : {None, "origin", "destination", "flow"}
+        ``None`` (default): ``accepted`` is a plain DataFrame. Otherwise it is a
+        :class:`geopandas.GeoDataFrame` (EPSG:4326) with ``origin_point``,
+        ``destination_point`` and ``flow_line`` (origin to destination), the named one
+        active (see :func:`geo.frames.records_frame`).
 
     Returns
     -------
     JoinResult
         ``accepted`` and ``rejected``; every input row is in exactly one.
     """
+    if geometry is None:
+        return _join(records, borders, gazetteer)
+    from geo.frames import RECORD_GEOMETRIES, records_frame  # geopandas only when a GeoDataFrame is asked for
+
+    if geometry not in RECORD_GEOMETRIES:
+        raise ValueError(f"geometry must be None or one of {', '.join(RECORD_GEOMETRIES)}, not {geometry!r}")
+    result = _join(records, borders, gazetteer)
+    return JoinResult(records_frame(result.accepted, geometry), result.rejected)
+
+
+def _join(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) -> JoinResult:
+    """:func:`join_records` on plain tables."""
     df = records.copy()
     for c in CANONICAL:
         if c not in df.columns:

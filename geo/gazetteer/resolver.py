@@ -466,7 +466,8 @@ class Gazetteer:
             place.match, place.candidates = "ambiguous", ans.candidates
         if ans.resolved:
             place.lat, place.lon, place.name = ans.lat, ans.lon, ans.name
-            place.match, place.kind, place.country = "region", ans.kind, "KZ" if ans.kind != "republic" or ans.unit == "KAZ" else ""
+            country = "KZ" if ans.kind != "republic" or ans.unit == "KAZ" else ""
+            place.match, place.kind, place.country = "region", ans.kind, country
             place.place_id = ans.feature_id
             place.kz_region = ans.unit if ans.kind == "oblast" else ""
         return place

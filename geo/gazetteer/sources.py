@@ -7,7 +7,8 @@ Every source becomes rows of one *entries* table, one row per (place, name):
 ``name`` is the place's label (today's English name), ``key`` the folded matching key of
 one of its names (``written``: that name as the curated list or the supplement writes it;
 ``admin1``: GeoNames' first-level subdivision, ``US.OH``, for hints such as "Toledo, Ohio"; ``reading``:
-'' for a name as written, ``translit`` or ``yiddish`` for a key read from a Cyrillic or Hebrew-script name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
+'' for a name as written, ``translit`` or ``yiddish`` for a key read from a Cyrillic or Hebrew-script
+name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
 was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
 ``exact`` (GeoNames' main name) and ``alternate`` (a GeoNames alternate name).
 
