@@ -15,8 +15,8 @@ import streamlit as st
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
-from geo.mapview import flow_map_html
 from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
+from geo.mapview import flow_map_html
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960

@@ -94,7 +94,8 @@ def main() -> None:
             print("change needing a rerun (grouping toggled): first time "
                   + ", ".join(f"{x:.2f}" for x in reruns[:3]) + " s; cached " + ", ".join(f"{x:.2f}" for x in reruns[3:]) + " s")
             print(f"peer ratio: a rerun (cached median {statistics.median(reruns[3:]):.2f} s) against a browser step "
-                  f"(median {statistics.median(steps) / 1000:.3f} s): {statistics.median(reruns[3:]) / (statistics.median(steps) / 1000):.0f}x")
+                  f"(median {statistics.median(steps) / 1000:.3f} s): "
+                  f"{statistics.median(reruns[3:]) / (statistics.median(steps) / 1000):.0f}x")
             browser.close()
     finally:
         proc.terminate()

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import warnings  # noqa: E402
+import warnings
 
-import geopandas as gpd  # noqa: E402
+import geopandas as gpd
 
 warnings.filterwarnings("ignore", message="GeoJsonTooltip is not configured")
 

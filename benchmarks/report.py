@@ -1,7 +1,10 @@
 """Every benchmark of the atlas in one go, as one table: figure, ours, target, peer, ratio.
 
-Runs the scripts in benchmarks/ (each measures its peer in the same run) and collects their
-printed figures. Usage: python benchmarks/report.py [--quick]   (--quick: smaller inputs, no load run)
+Runs the scripts in benchmarks/ (each measures its peers in the same run) and collects their
+printed figures. The README's speed table is this output: ``--readme`` rewrites it between the
+markers ``<!-- speed-table:begin -->`` and ``<!-- speed-table:end -->``.
+
+Usage: python benchmarks/report.py [--quick] [--readme]   (--quick: smaller inputs, no load run)
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+README = HERE.parent / "README.md"
+BEGIN, END = "<!-- speed-table:begin -->", "<!-- speed-table:end -->"
 
 
 def _run(script: str, *args: str) -> str:
@@ -32,16 +37,26 @@ def _num(pattern: str, text: str, group: int = 1) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    quick = ap.parse_args().quick
+    ap.add_argument("--readme", action="store_true", help="rewrite the README's speed table with this run's")
+    args = ap.parse_args()
+    quick = args.quick
     rows = []
     b = _run("bench_borders.py")
     cols = r"\s+([\d,]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)"
-    rows.append(("border lookup, 200,000 dated points (s)", _num(r"ours: Layer\.locate.*?" + cols, b, 3), "",
-                 _num(r"peer: geopandas\.sjoin.*?" + cols, b, 3)))
+    ours_b = _num(r"ours: Layer\.locate.*?" + cols, b, 3)
+    rows.append(("border lookup, 200,000 dated points (s); peer: one sjoin of the distinct points, then a date filter",
+                 ours_b, "", _num(r"plain: geopandas\.sjoin of distinct points.*?" + cols, b, 3)))
+    rows.append(("  the same; peer: an sjoin per distinct date", ours_b, "",
+                 _num(r"loop: geopandas\.sjoin per distinct date" + cols, b, 3)))
     j = _run("bench_join.py", *(["--records", "200000", "--cli-rows", "50000"] if quick else []))
     n_rec = int(_num(r"join of ([\d,]+) records", j)) if j else 0
-    rows.append((f"join: one lookup of {n_rec:,} records (s)", _num(r"ours: per lookup \(one layer, one end\)\s+([\d.]+)", j), "",
+    ours_j = _num(r"ours: one lookup \(origin polity\)\s+([\d.]+)", j)
+    rows.append((f"join: one lookup of {n_rec:,} records (s); peer: one sjoin of the distinct points, then a date filter",
+                 ours_j, "", _num(r"plain: geopandas\.sjoin of distinct points \+ date filter\s+([\d.]+)", j)))
+    rows.append(("  the same; peer: an sjoin per year on 1 July borders (wrong for changes within a year)", ours_j, "",
                  _num(r"peer: per-year geopandas\.sjoin, one lookup\s+([\d.]+)", j)))
+    rows.append((f"  the whole join: names resolved + 10 lookups, {n_rec:,} records (s)",
+                 _num(r"ours: resolve \+ 10 lookups \(2 ends x 5 layers\)\s+([\d.]+)", j), "", float("nan")))
     i = _run("bench_import.py", *(["--rows", "20000"] if quick else []))
     n_rows = int(_num(r"([\d,]+) rows, ", i)) if i else 0
     rows.append((f"import of a {n_rows:,}-row register, all steps (s)", _num(r"import total: ([\d.]+) s", i),
@@ -57,7 +72,8 @@ def main() -> None:
         rows.append(("  the same without Leaflet (explore links it)", float(parts[2].replace(",", "")), "",
                      float(parts[4].replace(",", ""))))
     w = _run("bench_browser.py")
-    rows.append(("cold start to the first map in Chromium (s)", _num(r"cold start to the first flow map: ([\d.]+) s", w), 5.0, float("nan")))
+    rows.append(("cold start to the first map in Chromium (s)", _num(r"cold start to the first flow map: ([\d.]+) s", w), 5.0,
+                 float("nan")))
     rows.append(("year step played in the browser, p95 (s)", _num(r"p95 (\d+) ms", w) / 1000, 0.3, float("nan")))
     rows.append(("change needing a rerun, cached (s)", _num(r"cached median ([\d.]+) s", w), 1.5,
                  _num(r"browser step \(median ([\d.]+) s\)", w)))
@@ -69,13 +85,42 @@ def main() -> None:
                      _num(r"sustained: .*?rerun to map p50 [\d.]+ s, p95 ([\d.]+) s", ld), 2.0, float("nan")))
         rows.append(("  server memory peak (MB)", _num(r"([\d.]+) MB peak", ld), 1500, float("nan")))
         rows.append(("first map after a cold start, empty cache (s)", _num(r"cold: first map ([\d.]+) s", ld), 5.0, float("nan")))
-    print(f"Benchmarks of {dt.date.today()} on {platform.node()} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores), Python {platform.python_version()}")
-    print(f"| figure | ours | target | peer | peer / ours |\n|---|---|---|---|---|")
+    table = _table(rows, quick)
+    print(table)
+    if args.readme:
+        _rewrite_readme(table)
+        print(f"rewrote the speed table of {README}")
+
+
+def _fmt(v: object) -> str:
+    if v == "" or (isinstance(v, float) and v != v):
+        return ""
+    return f"{v:,.0f}" if v >= 1000 else f"{v:.2f}"
+
+
+def _table(rows: list[tuple], quick: bool) -> str:
+    """The Markdown table of one run, with the machine and the date under it."""
+    lines = ["| figure | ours | target | peer | peer / ours |", "|---|---|---|---|---|"]
     for name, ours, target, peer in rows:
         ratio = f"{peer / ours:.1f}×" if isinstance(peer, float) and peer == peer and ours else ""
-        fmt = lambda v: "" if v == "" or (isinstance(v, float) and v != v) else (f"{v:,.0f}" if v >= 1000 else f"{v:.2f}")  # noqa: E731
-        print(f"| {name} | {fmt(ours)} | {fmt(target)} | {fmt(peer)} | {ratio} |")
+        lines.append(f"| {name} | {_fmt(ours)} | {_fmt(target)} | {_fmt(peer)} | {ratio} |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines += ["", f"_`python benchmarks/report.py{' --quick' if quick else ''}` of {dt.date.today()} on "
+                  f"{platform.machine()}, {os.cpu_count()} cores (load average {load:.1f} at the end: other work on the "
+                  f"machine slows every figure alike), Python {platform.python_version()}._"]
+    return "\n".join(lines)
+
+
+def _rewrite_readme(table: str) -> None:
+    """Put ``table`` between the README's markers (atomically); the markers must be there once each."""
+    text = README.read_text("utf-8")
+    if text.count(BEGIN) != 1 or text.count(END) != 1:
+        raise SystemExit(f"{README} needs the markers {BEGIN} and {END} once each")
+    head, rest = text.split(BEGIN)
+    _, tail = rest.split(END)
+    tmp = README.with_suffix(".md.part")
+    tmp.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", "utf-8")
+    tmp.replace(README)
 
 
 if __name__ == "__main__":

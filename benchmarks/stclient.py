@@ -115,7 +115,7 @@ class Visitor:
                 raise ProtocolError(f"no script_finished within {timeout:.0f} s")
             try:
                 raw = await asyncio.wait_for(self._ws.recv(), left)
-            except (asyncio.TimeoutError, websockets.ConnectionClosed) as exc:
+            except (TimeoutError, websockets.ConnectionClosed) as exc:
                 raise ProtocolError(f"stream ended: {exc!r}") from None
             fm = ForwardMsg()
             fm.ParseFromString(raw)

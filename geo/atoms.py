@@ -68,7 +68,7 @@ class Atoms:
         return len(self.geoms)
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """Keep the polygonal parts of a geometry (make_valid can add lines)."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -123,7 +123,7 @@ def _simplify_coasts(geoms: np.ndarray, tolerance: float) -> np.ndarray:
             shell, holes = new_rings[0], [h for h in new_rings[1:] if len(h) >= 4]
             polys.append(shapely.Polygon(shell, holes) if len(shell) >= 4 else poly)
         merged = shapely.make_valid(shapely.multipolygons(polys) if len(polys) > 1 else polys[0])
-        out.append(_polygonal(merged))
+        out.append(polygonal(merged))
     return _undo_overlaps(np.asarray(geoms, dtype=object), np.array(out, dtype=object))
 
 
@@ -211,13 +211,13 @@ def load_admin1(path: Path, tolerance: float = SIMPLIFY_TOLERANCE) -> Atoms:
     with open(path, encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     geoms = np.array([shapely.geometry.shape(f["geometry"]) for f in features], dtype=object)
-    geoms = np.array([_drop_islets(_polygonal(g)) for g in shapely.make_valid(geoms)], dtype=object)
+    geoms = np.array([_drop_islets(polygonal(g)) for g in shapely.make_valid(geoms)], dtype=object)
     geoms = shapely.make_valid(shapely.set_precision(geoms, GRID / 10))
-    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    geoms = np.array([polygonal(g) for g in geoms], dtype=object)
     geoms = _simplify_coasts(geoms, COAST_TOLERANCE)
     geoms = shapely.coverage_simplify(geoms, tolerance)
     geoms = shapely.make_valid(shapely.set_precision(geoms, GRID))
-    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    geoms = np.array([polygonal(g) for g in geoms], dtype=object)
     props = [f["properties"] for f in features]
     keep = ~shapely.is_empty(geoms)
     atoms = Atoms(
@@ -262,7 +262,7 @@ def split_by_cuts(atoms: Atoms, cuts: dict[str, shapely.Polygon]) -> Atoms:
         inner = shapely.intersection(np.array(geoms, dtype=object)[hits], cut, grid_size=GRID)
         outer = shapely.difference(np.array(geoms, dtype=object)[hits], cut, grid_size=GRID)
         for k, i in enumerate(hits):
-            a_in, a_out = _polygonal(inner[k]), _polygonal(outer[k])
+            a_in, a_out = polygonal(inner[k]), polygonal(outer[k])
             if a_in.area < _MIN_PIECE_AREA:
                 continue  # touches the cut only along its edge
             if a_out.area < _MIN_PIECE_AREA:

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.paths import SHAPES_DIR
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: A point in no polity (at sea after coastline simplification) is moved to the
 #: nearest polity border within this distance (degrees) before every lookup.
@@ -64,7 +68,7 @@ class Layer:
         """Sorted days on which some feature of the layer starts or ends."""
         return np.unique(np.concatenate([self.start, self.end + _DAY]))
 
-    def subset(self, mask: np.ndarray) -> "Layer":
+    def subset(self, mask: np.ndarray) -> Layer:
         """A layer of the features selected by a boolean mask."""
         return Layer(self.name, self.props[mask].reset_index(drop=True), self.geoms[mask], self.start[mask], self.end[mask])
 
@@ -97,7 +101,11 @@ class Layer:
         of its first candidate and how many it has.
         """
         inv, uniq = _distinct_points(lon, lat)
-        p_i, f_i = self.tree.query(shapely.points(uniq), predicate="intersects")
+        points = shapely.points(uniq)
+        p_i, f_i = self.tree.query(points)  # candidates by bounding box
+        # then the exact test on the prepared outlines (an STRtree predicate would prepare the points instead)
+        hit = shapely.intersects(self.geoms[f_i], points[p_i])
+        p_i, f_i = p_i[hit], f_i[hit]
         order = np.lexsort((f_i, p_i))
         p_i, f_i = p_i[order], f_i[order]
         counts = np.bincount(p_i, minlength=len(uniq))
@@ -182,7 +190,8 @@ class Layer:
         order = np.lexsort((feats_a, self.start[feats_a], recs_a))
         return recs_a[order], feats_a[order]
 
-    def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def snap(self, lon: np.ndarray, lat: np.ndarray, days: np.ndarray,
+             max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Move points held by no feature onto the nearest feature within ``max_distance``.
 
         Returns
@@ -254,36 +263,47 @@ class Borders:
     def __getitem__(self, name: str) -> Layer:
         return self.layers[name]
 
-    def on(self, day: dt.date | str, layer: str = "polities") -> pd.DataFrame:
-        """The features of ``layer`` valid on ``day`` (properties plus ``geometry``).
+    def on(self, day: dt.date | str, layer: str = "polities") -> gpd.GeoDataFrame:
+        """The features of ``layer`` valid on ``day``.
+
+        Parameters
+        ----------
+        day : datetime.date or str
+            The date (ISO text such as ``"1939-09-01"``).
+        layer : str
+            ``polities``, ``republics``, ``kazakh_regions`` or ``occupation``.
 
         Returns
         -------
-        pandas.DataFrame
-            One row per feature; the ``geometry`` column holds shapely objects
-            (``geopandas.GeoDataFrame(df, crs="EPSG:4326")`` makes a GeoDataFrame).
+        geopandas.GeoDataFrame
+            One row per feature: its properties (``id``, ``unit``, ``name``, ``name_ru``,
+            ``name_kk``, ``valid_from``, ``valid_to``, ``precision``, ``source`` ...) and
+            ``geometry`` ((Multi)Polygons), in EPSG:4326.
         """
+        from geo.frames import layer_frame
+
         lay = self.layers[layer]
-        mask = lay.valid_on(day)
-        df = lay.props[mask].copy()
-        df["geometry"] = lay.geoms[mask]
-        return df.reset_index(drop=True)
+        return layer_frame(lay, lay.valid_on(day))
 
     def locate(
         self,
-        lon: Iterable[float],
-        lat: Iterable[float],
-        days: Iterable[object],
+        lon: Iterable[float] | gpd.GeoSeries | gpd.GeoDataFrame,
+        lat: Iterable[float] | None = None,
+        days: Iterable[object] | str | None = None,
         layers: Iterable[str] = LAYER_NAMES,
     ) -> pd.DataFrame:
         """Who held each point on its day, per layer.
 
         Parameters
         ----------
-        lon, lat : iterable of float
-            Point coordinates (degrees, WGS84).
-        days : iterable
-            One date per point (``datetime.date``, ISO string or ``datetime64``).
+        lon : iterable of float, or geopandas.GeoSeries or geopandas.GeoDataFrame
+            Point longitudes (degrees, WGS84); or the points themselves as a
+            GeoSeries/GeoDataFrame (any CRS; ``lat`` is then omitted).
+        lat : iterable of float, optional
+            Point latitudes, when ``lon`` holds longitudes.
+        days : iterable or str
+            One date per point (``datetime.date``, ISO string or ``datetime64``); with
+            a GeoDataFrame, also the name of its date column.
         layers : iterable of str
             Layers to look up.
 
@@ -296,11 +316,24 @@ class Borders:
             ``*_id`` column (feature id, ``UNIT@valid_from``); empty strings
             where nothing holds the point. ``snapped`` is True where a point
             at sea (a coastal town after simplification) was moved to the
-            nearest coast, at most :data:`SNAP_DISTANCE` degrees.
+            nearest coast, at most :data:`SNAP_DISTANCE` degrees. Indexed like
+            the points when they are a GeoSeries/GeoDataFrame, else from 0.
+            :func:`geo.frames.join_dated` returns the points with these columns.
         """
-        lon = np.asarray(list(lon), dtype=float)
-        lat = np.asarray(list(lat), dtype=float)
-        days = pd.to_datetime(pd.Series(list(days)), errors="coerce").to_numpy("datetime64[D]")
+        from geo.frames import is_geo, points_and_days
+
+        index = None
+        if is_geo(lon):
+            if lat is not None:
+                raise TypeError("give either points (a GeoSeries/GeoDataFrame) or longitudes and latitudes, not both")
+            index = lon.index
+            lon, lat, days = points_and_days(lon, days)
+        else:
+            if lat is None or days is None:
+                raise TypeError("locate needs longitudes, latitudes and dates (or points and dates)")
+            lon = np.asarray(list(lon), dtype=float)
+            lat = np.asarray(list(lat), dtype=float)
+            days = pd.to_datetime(pd.Series(list(days)), errors="coerce").to_numpy("datetime64[D]")
         out = pd.DataFrame(index=range(len(lon)))
         lon, lat, moved = self.layers["polities"].snap(lon, lat, days, SNAP_DISTANCE)
         out["snapped"] = moved
@@ -316,6 +349,10 @@ class Borders:
                 self._fill(out, "kz_region", lay, lon, lat, days)
             elif name == "occupation":
                 self._fill(out, "occupation", lay, lon, lat, days, extra=("occupier",))
+            else:
+                raise ValueError(f"unknown layer {name!r}; the layers are {', '.join(LAYER_NAMES)}")
+        if index is not None:
+            out.index = index
         return out
 
     @staticmethod

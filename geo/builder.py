@@ -22,10 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import shapely
 
-from geo.atoms import GRID, Atoms, load_admin1, split_by_cuts
+from geo.atoms import GRID, Atoms, load_admin1, polygonal, split_by_cuts
 from geo.ledger import HELPER_LAYERS, LAYERS, AreaEvaluator, Ledger, LedgerError, Period, load_ledger
 
 #: First and last day covered by the polities layer.
@@ -153,7 +152,8 @@ def _feature(p: Period, idx: frozenset[int], atoms: Atoms, ledger: Ledger) -> di
         geom = shapely.coverage_union_all(parts)
     except shapely.errors.GEOSException:
         geom = shapely.union_all(parts, grid_size=GRID)
-    geom = shapely.set_precision(shapely.make_valid(geom), GRID)
+    # snapping to the grid can collapse a sliver into a line: a unit is its polygons only, never a GeometryCollection
+    geom = polygonal(shapely.set_precision(shapely.make_valid(geom), GRID))
     geom = shapely.orient_polygons(geom) if hasattr(shapely, "orient_polygons") else geom
     srcs = [ledger.sources[s.strip()] for s in p.source.split(";")]
     props: dict[str, Any] = {"id": f"{p.unit}@{p.start.isoformat()}", "unit": p.unit}

@@ -46,32 +46,75 @@ def _load_borders_arg(path: Path | None):
     return bundled_borders() if path is None else load_user_borders(path)
 
 
-def _join(args: argparse.Namespace) -> int:
+#: What ``join --out`` writes, by file ending: tables (formulas neutralised for spreadsheets) and geodata.
+TABLE_OUTPUTS = (".csv", ".xlsx")
+GEO_OUTPUTS = (".gpkg", ".geojson", ".parquet", ".geoparquet")
+
+
+def _output_error(path: Path, allowed: tuple[str, ...], what: str) -> str | None:
+    """One line refusing an output the CLI cannot write, or None."""
+    if path.suffix.lower() in allowed:
+        return None
+    return (f"error: {what} {path.name}: cannot write {path.suffix or 'a file without an ending'}; "
+            f"name a file ending in {', '.join(allowed)}")
+
+
+def _read_places_arg(path: Path | None):
+    """A gazetteer supplement: CSV (name, lat, lon[, names, country, source]) or a Linked Places file."""
     import pandas as pd
 
+    from geo.gazetteer.lpf import is_lpf, read_lpf
+
+    if path is None:
+        return None
+    if is_lpf(path):
+        frame = read_lpf(path)
+        for line in frame.attrs.get("skipped", []):
+            print(f"warning: --places {path.name}: {line} (not used)", file=sys.stderr)
+        return frame
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _focus_arg(args: argparse.Namespace, settings: dict[str, str]):
+    """The focus region: --focus, else the mapping file's "@focus", else the default."""
+    from geo.gazetteer import parse_focus
+
+    return parse_focus(args.focus or settings.get("@focus"))
+
+
+def _join(args: argparse.Namespace) -> int:
     from geo.borders import BordersError
     from geo.gazetteer import load_gazetteer
-    from geo.join import join_records, neutralise_formulas
-    from geo.records import TableError, load_mapping, read_table, to_canonical
+    from geo.gazetteer.lpf import LPFError
+    from geo.join import join_records
+    from geo.records import TableError, load_mapping, mapping_settings, read_table, to_canonical
 
+    for problem in (_output_error(args.out, TABLE_OUTPUTS + GEO_OUTPUTS, "--out"),
+                    args.rejects and _output_error(args.rejects, TABLE_OUTPUTS, "--rejects")):
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     try:
         table = read_table(args.input, encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
         mapping = load_mapping(args.mapping) if args.mapping else None
+        settings = mapping_settings(args.mapping.read_text(encoding="utf-8")) if args.mapping else {}
+        focus = _focus_arg(args, settings)
         frame, used = to_canonical(table.frame, mapping)
         borders = _load_borders_arg(args.borders)
-        supplement = pd.read_csv(args.places, dtype=str, keep_default_na=False) if args.places else None
-    except (TableError, BordersError) as exc:
+        supplement = _read_places_arg(args.places)
+    except (TableError, BordersError, LPFError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError, KeyError) as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    gaz = load_gazetteer(borders, supplement=supplement)
-    result = join_records(frame, borders, gaz)
+    gaz = load_gazetteer(borders, supplement=supplement, focus=focus)
+    geodata = args.out.suffix.lower() in GEO_OUTPUTS
+    result = join_records(frame, borders, gaz, geometry=args.geometry if geodata else None)
     try:
-        _write_csv(neutralise_formulas(result.accepted), args.out)
+        _write_output(result.accepted, args.out)
         if args.rejects:
-            _write_csv(neutralise_formulas(result.rejected), args.rejects)
+            _write_output(result.rejected, args.rejects)
     except OSError as exc:  # a full disk, a read-only folder: say so, leave nothing half-written
         print(f"error: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -80,8 +123,37 @@ def _join(args: argparse.Namespace) -> int:
     warned = int((result.accepted["warnings"] != "").sum()) if len(result.accepted) else 0
     print(f"read {len(frame)} rows ({table.encoding}, delimiter {table.delimiter!r}); "
           f"accepted {len(result.accepted)} ({warned} with warnings), rejected {len(result.rejected)}; "
+          f"focus region {focus.name}; "
           f"columns: {', '.join(f'{h} -> {c}' for h, c in used.items())}", file=sys.stderr)
     return 0
+
+
+def _write_output(df, path: Path) -> None:
+    """Write a table by its ending: CSV or XLSX (formulas neutralised), or geodata (GeoPackage, GeoJSON, GeoParquet)."""
+    from geo.join import neutralise_formulas
+
+    suffix = path.suffix.lower()
+    if suffix in GEO_OUTPUTS:
+        from geo.frames import write_frame
+
+        write_frame(df, path, layer="records")
+    elif suffix == ".xlsx":
+        from geo.importer import export_xlsx
+
+        _write_bytes(export_xlsx(df), path)
+    else:
+        _write_csv(neutralise_formulas(df), path)
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    """Write bytes atomically: a half-written file never replaces a good one."""
+    tmp = Path(str(path) + ".part")
+    try:
+        tmp.write_bytes(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
 
 
 def _write_csv(df, path: Path) -> None:
@@ -109,22 +181,72 @@ def _locate(args: argparse.Namespace) -> int:
 
     try:
         when = parse_date(args.date)
-    except DateError as exc:
-        print(f"error: --date: {exc}", file=sys.stderr)
+        focus = _focus_arg(args, {})
+    except (DateError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     borders = _load_borders_arg(args.borders)
-    place = load_gazetteer(borders).resolve([args.name], [when.start.year], spans=[(when.start, when.end)])[0]
-    out = {"input": args.name, "date": when.iso, "match": place.match, "name": place.name, "country": place.country,
-           "lat": None if not place.resolved else round(place.lat, 5),
-           "lon": None if not place.resolved else round(place.lon, 5), "note": place.note}
+    gaz = load_gazetteer(borders, focus=focus)
+    state = None
+    if args.other_end:
+        other = gaz.resolve([args.other_end], [when.start.year], spans=[(when.start, when.end)])[0]
+        if other.resolved:
+            state = borders.locate([other.lon], [other.lat], [when.start], layers=["polities"]).iloc[0]["polity"] or None
+    place = gaz.resolve([args.name], [when.start.year], states=[state], spans=[(when.start, when.end)])[0]
+    out = {"input": args.name, "date": when.iso, "match": place.match, "rule": place.rule, "name": place.name,
+           "country": place.country, "lat": None if not place.resolved else round(place.lat, 5),
+           "lon": None if not place.resolved else round(place.lon, 5), "note": place.note, "focus": focus.name}
     if place.resolved:
         day = min(max(when.start, dt.date(1918, 11, 11)), when.end)
         where = borders.locate([place.lon], [place.lat], [day]).iloc[0]
         out.update({k: where[k] for k in ("polity", "republic", "autonomy", "kz_region", "occupation", "occupier")})
     if place.candidates:
         out["candidates"] = place.candidates
+    if place.passed_over:
+        out["passed_over"] = place.passed_over
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0 if place.resolved else 3
+
+
+def _evaluate_places(args: argparse.Namespace) -> int:
+    from geo.gazetteer.evaluation import EvaluationError, evaluate_file, format_report
+
+    try:
+        report = evaluate_file(args.file, focus=args.focus)
+    except (EvaluationError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    if args.rows:
+        report.rows.to_csv(args.rows, index=False)
+    if args.check and not report.meets_targets:
+        print("targets not met: " + "; ".join(report.failures()), file=sys.stderr)
+        return 4
+    return 0
+
+
+def _export_places(args: argparse.Namespace) -> int:
+    import json
+
+    from geo.gazetteer.lpf import LPFError, export_lpf
+
+    try:
+        supplement = _read_places_arg(args.places)
+        doc = export_lpf(supplement=supplement)
+    except (LPFError, OSError, ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    tmp = Path(str(args.out) + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}: {len(doc['features'])} places (Linked Places Format)", file=sys.stderr)
+    return 0
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -239,11 +361,18 @@ def main(argv: list[str] | None = None) -> int:
     c.set_defaults(func=_compare)
     j = sub.add_parser("join", help="resolve and join records (CSV or XLSX) to the borders of their dates")
     j.add_argument("input", type=Path)
-    j.add_argument("--out", type=Path, required=True, help="accepted rows with the join columns (CSV, UTF-8)")
-    j.add_argument("--rejects", type=Path, help="rejected rows with their reason (CSV)")
+    j.add_argument("--out", type=Path, required=True,
+                   help="accepted rows with the join columns: .csv (UTF-8), .xlsx, or geodata .gpkg, .geojson, .parquet")
+    j.add_argument("--geometry", choices=("origin", "destination", "flow"), default="origin",
+                   help="geodata outputs: the geometry of each record (its origin or destination point, or the line "
+                        "between them; GeoParquet keeps all three)")
+    j.add_argument("--rejects", type=Path, help="rejected rows with their reason (.csv or .xlsx)")
     j.add_argument("--mapping", type=Path, help='JSON {"header as in the file": "canonical column"}')
-    j.add_argument("--borders", type=Path, help="your own borders (GeoJSON with validity dates, or a folder of world_YEAR.geojson)")
-    j.add_argument("--places", type=Path, help="gazetteer supplement CSV (name, lat, lon[, names, country, source])")
+    j.add_argument("--borders", type=Path, help="your own borders (GeoPackage, Shapefile or zip, GeoJSON, GeoParquet with "
+                                                "validity dates, or a folder of world_YEAR.geojson)")
+    j.add_argument("--places", type=Path,
+                   help="gazetteer supplement: CSV (name, lat, lon[, names, country, source]) or Linked Places JSON")
+    j.add_argument("--focus", help="region prior: europe-ussr (default), ussr, none, or ISO codes such as PL,UA,KZ")
     j.add_argument("--encoding", help="override the detected encoding (utf-8, cp1251, koi8_r, utf-16)")
     j.add_argument("--delimiter", help="override the detected delimiter")
     j.add_argument("--sheet", help="XLSX sheet name (default: the first)")
@@ -252,7 +381,19 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("name")
     lo.add_argument("--date", required=True, help="1938-06-01, 1941, 09.1941 ...")
     lo.add_argument("--borders", type=Path)
+    lo.add_argument("--focus", help="region prior: europe-ussr (default), ussr, none, or ISO codes")
+    lo.add_argument("--other-end", help="the other end of the route as written (its state may break a tie)")
     lo.set_defaults(func=_locate)
+    ev = sub.add_parser("evaluate-places", help="accuracy of the gazetteer on an evaluation set (right/miss/wrong)")
+    ev.add_argument("file", type=Path, help="CSV as data/evaluation/places.csv (id, name, date, kind, expected_* ...)")
+    ev.add_argument("--focus", help="region prior to evaluate with (default europe-ussr)")
+    ev.add_argument("--rows", type=Path, help="write every row with its answer and verdict to this CSV")
+    ev.add_argument("--check", action="store_true", help="exit 4 unless the targets of issue 12 are met")
+    ev.set_defaults(func=_evaluate_places)
+    ex = sub.add_parser("export-places", help="the curated gazetteer (and a supplement) as Linked Places Format")
+    ex.add_argument("--out", type=Path, required=True, help="places.jsonld")
+    ex.add_argument("--places", type=Path, help="a supplement to add (CSV or Linked Places)")
+    ex.set_defaults(func=_export_places)
     r = sub.add_parser("render", help="a static map (PNG/SVG/PDF), an animated GIF or an offline HTML map")
     r.add_argument("--date", required=True, help="1941-10, 1941 ...: the first date shown")
     r.add_argument("--to", help="the last date shown (default: --date)")

@@ -270,7 +270,8 @@ def _join_cache_path(folder: Path) -> Path | None:
         return None
     h = hashlib.sha256()
     inputs = [folder / "movements.csv", folder / "places.csv", *sorted(SHAPES_DIR.glob("*.geojson")),
-              *sorted(Path(__file__).parent.glob("*.py"))]
+              *sorted(Path(__file__).parent.rglob("*.py")),  # geo/gazetteer/ is a package: rglob, not glob
+              *sorted((Path(__file__).parent.parent / "data" / "gazetteer").glob("*.csv"))]
     for f in inputs:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -281,12 +282,17 @@ def _cached_join(folder: Path) -> JoinResult:
     """The join of the bundled records, from the on-disk cache when its inputs are unchanged."""
     import os
 
+    import pyarrow as pa
+
     path = _join_cache_path(folder)
-    if path is not None:
+    cached = None
+    if path is not None and (path / "accepted.parquet").exists():
         try:
-            return JoinResult(pd.read_parquet(path / "accepted.parquet"), pd.read_parquet(path / "rejected.parquet"))
-        except Exception:  # missing or damaged: rebuilt below
-            pass
+            cached = JoinResult(pd.read_parquet(path / "accepted.parquet"), pd.read_parquet(path / "rejected.parquet"))
+        except (OSError, ValueError, pa.ArrowException):  # damaged: rebuilt below
+            cached = None
+    if cached is not None:
+        return cached
     table = read_table(folder / "movements.csv")
     frame, _ = to_canonical(table.frame)
     joined = join_records(frame, bundled_borders(), bundled_gazetteer())

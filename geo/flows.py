@@ -10,12 +10,20 @@ and the same records can be opened up into towns and oblasts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 GROUPS = ("place", "polity", "oblast")
 ENDS = ("origin", "destination")
+
+#: How far a flow's curve bends to the left of its route: the control point of the quadratic
+#: curve lies this share of the route's length from its middle (the maps draw the same curve).
+BEND = 0.2
 
 
 @dataclass(frozen=True)
@@ -140,19 +148,73 @@ def flows_by_year(records: pd.DataFrame, years: range, group: str) -> dict[int, 
     return {y: aggregate(records[(first <= y) & (last >= y)], group) for y in years}
 
 
+def curve_coords(start: np.ndarray, end: np.ndarray, points: int = 25) -> np.ndarray:
+    """Vertices of the curved arrow of each route: a quadratic curve bending to the left.
+
+    Parameters
+    ----------
+    start, end : numpy.ndarray
+        ``(n, 2)`` longitude/latitude of the routes' origins and destinations.
+    points : int
+        Vertices per curve (at least 2; 2 gives the straight line).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, points, 2)``: from each origin to its destination, through the control point
+        :data:`BEND` times the route's length to the left of its middle.
+    """
+    a, b = np.asarray(start, dtype=float).reshape(-1, 2), np.asarray(end, dtype=float).reshape(-1, 2)
+    d = b - a
+    control = (a + b) / 2 + BEND * np.column_stack([-d[:, 1], d[:, 0]])
+    t = np.linspace(0.0, 1.0, max(points, 2))[None, :, None]
+    return (1 - t) ** 2 * a[:, None, :] + 2 * (1 - t) * t * control[:, None, :] + t ** 2 * b[:, None, :]
+
+
+def flow_lines(flows: pd.DataFrame, curved: bool = True, points: int = 25) -> gpd.GeoDataFrame:
+    """Flows as a GeoDataFrame of lines with their totals.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        The output of :func:`aggregate` (or :func:`flows_by_year`'s tables): one row per
+        route with ``origin_lon``, ``origin_lat``, ``destination_lon``, ``destination_lat``
+        and its totals (``people``, ``low``, ``high``, ``records``, ``unknown`` ...).
+    curved : bool
+        Curved lines as the maps draw them (:func:`curve_coords`), or straight ones.
+    points : int
+        Vertices of a curved line.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``flows`` with every column kept and a LineString ``geometry`` from origin to
+        destination, EPSG:4326.
+
+    Examples
+    --------
+    >>> lines = flow_lines(aggregate(records, "oblast"))         # doctest: +SKIP
+    >>> lines.explore(column="category", tiles=None)             # doctest: +SKIP
+    """
+    from geo.frames import lines_frame
+
+    start = flows[["origin_lon", "origin_lat"]].to_numpy(dtype=float)
+    end = flows[["destination_lon", "destination_lat"]].to_numpy(dtype=float)
+    coords = curve_coords(start, end, points if curved else 2)
+    return lines_frame(flows, list(coords))
+
+
 def flows_geojson(flows: pd.DataFrame) -> dict:
-    """Flows as GeoJSON LineStrings (straight; the map draws them curved)."""
-    feats = []
-    for r in flows.itertuples(index=False):
-        props = {k: getattr(r, k) for k in ("origin", "destination", "dataset", "people", "low", "high", "records",
-                                             "unknown", "category")}
-        props["ids"] = list(r.ids)
-        feats.append({"type": "Feature", "properties": {k: (float(v) if isinstance(v, np.floating) else
-                                                            int(v) if isinstance(v, np.integer) else v)
-                                                        for k, v in props.items()},
-                      "geometry": {"type": "LineString", "coordinates": [[round(r.origin_lon, 4), round(r.origin_lat, 4)],
-                                                                          [round(r.destination_lon, 4), round(r.destination_lat, 4)]]}})
-    return {"type": "FeatureCollection", "features": feats}
+    """Flows as a GeoJSON FeatureCollection of straight LineStrings (the map draws them curved)."""
+    import shapely
+
+    cols = [c for c in ("origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category", "ids")
+            if c in flows.columns]
+    lines = flow_lines(flows, curved=False)[[*cols, "geometry"]]
+    lines["geometry"] = shapely.transform(lines.geometry.to_numpy(), lambda c: np.round(c, 4))
+    if "ids" in lines:
+        lines["ids"] = lines["ids"].map(list)
+    return lines.to_geo_dict(drop_id=True)
 
 
 def oblast_arrivals(records: pd.DataFrame) -> pd.DataFrame:

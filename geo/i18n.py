@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import lru_cache
-from pathlib import Path
+from functools import cache, lru_cache
 
 import pandas as pd
 import yaml
@@ -29,7 +28,7 @@ _MONTHS = {
 _KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """The strings of one language (``en``, ``ru``, ``kk``)."""
     if lang not in LANGS:

@@ -93,8 +93,8 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
         flows = aggregate(rec, s.get("group") or "place")
         if len(flows):
             labels = flow_labels(rec, s.get("group") or "place", lang)
-            flows = flows.assign(origin=flows["origin"].map(lambda k: labels.get(k, k)),
-                                 destination=flows["destination"].map(lambda k: labels.get(k, k)))
+            flows = flows.assign(origin=flows["origin"].map(lambda k, labels=labels: labels.get(k, k)),
+                                 destination=flows["destination"].map(lambda k, labels=labels: labels.get(k, k)))
         cites = [(_citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
         center, zoom = VIEWS.get(s.get("view") or "europe", VIEWS["europe"])
         period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}\u2013{f.year_to}"

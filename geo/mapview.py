@@ -98,7 +98,8 @@ def _atlas_js() -> str:
 
 def _safe_json(data: object) -> str:
     """JSON that can sit inside a <script> element without closing it."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def borders_map_html(borders: Borders, day: dt.date | str, *, height: int = 620, title: str = "") -> str:
@@ -173,7 +174,8 @@ _PAGE = """<!doctype html>
  }).addTo(map);
  const kz = L.geoJSON(D.kazakh_regions, {
    style: () => ({color:'#222', weight:1.2, dashArray:'4 3', fill:true, fillOpacity:0}),
-   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties, f.properties.capital ? 'centre: ' + f.properties.capital : ''), {sticky:true})
+   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties, f.properties.capital ? 'centre: ' + f.properties.capital : ''),
+                                          {sticky:true})
  }).addTo(map);
  const occ = L.geoJSON(D.occupation, {
    style: () => ({color:'#CC3311', weight:2, dashArray:'6 4', fillColor:'#CC3311', fillOpacity:0.15}),
@@ -364,12 +366,17 @@ def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, heigh
 (function(){ const D = /*DATA*/;
  const map = L.map('map', {attributionControl:false}).setView([50, 50], 2);  // a view before any layer
  L.geoJSON(Atlas.decodeLayer(D.polities),
-   {style: f => ({color:'#777', weight:0.6, fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length], fillOpacity:0.5}), interactive:false}).addTo(map);
+   {style: f => ({color:'#777', weight:0.6, fillOpacity:0.5,
+                  fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length]}),
+    interactive:false}).addTo(map);
  const pts = [];
- D.points.forEach((p, i) => { const m = L.circleMarker([p.lat, p.lon], {radius:7, color:'#000', weight:2, fillColor:'#EE7733', fillOpacity:1}).addTo(map);
-   const box = document.createElement('div'); box.textContent = (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'));
+ D.points.forEach((p, i) => {
+   const m = L.circleMarker([p.lat, p.lon], {radius:7, color:'#000', weight:2, fillColor:'#EE7733', fillOpacity:1}).addTo(map);
+   const box = document.createElement('div');
+   box.textContent = (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'));
    m.bindTooltip(box, {permanent: D.points.length <= 4}); pts.push([p.lat, p.lon]); });
- if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); else if (pts.length) map.setView(pts[0], 5); else map.setView([50, 50], 2);
+ if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6});
+ else if (pts.length) map.setView(pts[0], 5); else map.setView([50, 50], 2);
  window.addEventListener('resize', () => map.invalidateSize());
  setTimeout(() => { map.invalidateSize(); if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); }, 300);
  window.candidateMap = {map: map, count: pts.length};

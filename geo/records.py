@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.names import fold
@@ -182,6 +183,9 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if sum(1 for c in text[:4096] if not c.isprintable() and c not in "\r\n\t") > 40:
         raise TableError(f"{name or 'the file'} is not a text table (binary content)")
     delim = delimiter or detect_delimiter(text)
+    fast = _read_csv_fast(text, delim, name)
+    if fast is not None:
+        return Table(fast, enc, delim)
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delim))
     except csv.Error as exc:
@@ -195,6 +199,37 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     width = len(header)
     body = [(r + [""] * width)[:width] if len(r) <= width else r[:width - 1] + [delim.join(r[width - 1:])] for r in rows[1:]]
     return Table(_frame(header, body, name), enc, delim)
+
+
+def _read_csv_fast(text: str, delim: str, name: str) -> pd.DataFrame | None:
+    """The same table through pandas' C parser, when every row has at most the header's cells.
+
+    Returns None (the careful reader then runs) for anything the C parser would read differently:
+    a row with more cells than the header (kept, joined into the last column, by the careful
+    reader), a header of fewer than two cells, or a parser error.
+    """
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+                          skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, OverflowError, IndexError):
+        return None
+    if raw.empty:
+        return None
+    raw = raw.fillna("")
+    blank = np.ones(len(raw), dtype=bool)
+    for c in raw.columns:
+        blank &= (raw[c].str.strip() == "").to_numpy(bool)
+    raw = raw[~blank]
+    if raw.empty:
+        return None
+    header = [str(h).strip() for h in raw.iloc[0]]
+    while header and header[-1] == "" and len(header) > raw.shape[1]:
+        header.pop()
+    if len(header) < 2:
+        return None
+    body = raw.iloc[1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    return _frame_from(header, body, name)
 
 
 def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> Table:
@@ -225,7 +260,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> Table:
     return Table(_frame(header, body, name), "xlsx", "", ws.title)
 
 
-def _frame(header: list[str], body: list[list[str]], name: str) -> pd.DataFrame:
+def _column_names(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     cols = []
     for h in header:
@@ -236,7 +271,19 @@ def _frame(header: list[str], body: list[list[str]], name: str) -> pd.DataFrame:
         else:
             seen[h] = 1
             cols.append(h)
-    return pd.DataFrame(body, columns=cols, dtype=str)
+    return cols
+
+
+def _frame(header: list[str], body: list[list[str]], name: str) -> pd.DataFrame:
+    return pd.DataFrame(body, columns=_column_names(header), dtype=str)
+
+
+def _frame_from(header: list[str], body: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A frame of text cells from the C parser's body, padded to the header's width."""
+    cols = _column_names(header)
+    out = {c: (body[i].astype(str) if i in body.columns else pd.Series([""] * len(body), dtype=str))
+           for i, c in enumerate(cols)}
+    return pd.DataFrame(out, dtype=str)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -255,18 +302,40 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return out
 
 
+#: Keys of a mapping file that are settings, not headers: ``"@focus": "europe-ussr"`` (the gazetteer's
+#: region prior, see :func:`geo.gazetteer.parse_focus`).
+MAPPING_SETTINGS = ("@focus",)
+
+
 def parse_mapping(text: str, source: str = "mapping") -> dict[str, str]:
-    """A column mapping from JSON text ``{"header as in the file": "canonical column"}``, checked."""
+    """A column mapping from JSON text ``{"header as in the file": "canonical column"}``, checked.
+
+    Keys starting with ``@`` are settings (see :data:`MAPPING_SETTINGS` and
+    :func:`mapping_settings`), not headers, and are left out of the mapping.
+    """
     try:
         m = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TableError(f"{source}: not JSON ({exc})") from None
     if not isinstance(m, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in m.items()):
         raise TableError(f"{source} must be a JSON object of header -> column")
+    unknown = [k for k in m if k.startswith("@") and k not in MAPPING_SETTINGS]
+    if unknown:
+        raise TableError(f"{source} has unknown settings {unknown}; known: {', '.join(MAPPING_SETTINGS)}")
+    m = {k: v for k, v in m.items() if not k.startswith("@")}
     bad = sorted(set(m.values()) - set(CANONICAL))
     if bad:
         raise TableError(f"{source} names unknown columns {bad}; known: {', '.join(CANONICAL)}")
     return m
+
+
+def mapping_settings(text: str) -> dict[str, str]:
+    """The settings of a mapping file (``{"@focus": "ussr"}``); {} when it has none or is not JSON."""
+    try:
+        m = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return {k: str(v) for k, v in m.items() if k in MAPPING_SETTINGS} if isinstance(m, dict) else {}
 
 
 def load_mapping(path: Path) -> dict[str, str]:

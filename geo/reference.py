@@ -32,7 +32,8 @@ SNAPSHOT_DATES = {
 
 #: Reference NAME(s) -> our polity unit ids, per state compared.
 STATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Germany": (("Germany", "Germany (France)", "Germany (Soviet)", "Germany (UK)", "Germany (USA)"), ("DEU", "DEU_EAST", "BERLIN")),
+    "Germany": (("Germany", "Germany (France)", "Germany (Soviet)", "Germany (UK)", "Germany (USA)"),
+                ("DEU", "DEU_EAST", "BERLIN")),
     "Poland": (("Poland",), ("POL",)),
     "Austria": (("Austria",), ("AUT",)),
     "Czechoslovakia": (("Czechoslovakia",), ("CSK",)),

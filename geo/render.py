@@ -19,7 +19,7 @@ import shapely
 from geo.borders import Borders
 from geo.flows import Filters, aggregate, filter_records, flows_by_year
 from geo.i18n import fmt_int, t, value_label
-from geo.mapview import CATEGORY_COLORS, PALETTE, VIEWS, flow_map_html
+from geo.mapview import CATEGORY_COLORS, PALETTE, flow_map_html
 
 #: Map extents (lon_min, lon_max, lat_min, lat_max) of the views.
 EXTENTS = {"europe": (-12, 75, 33, 68), "ussr": (-5, 150, 30, 75), "kazakhstan": (44, 90, 38, 57)}

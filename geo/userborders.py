@@ -1,4 +1,4 @@
-"""Borders a user brings: a GeoJSON/GeoPackage/zipped Shapefile with validity dates, or yearly snapshots.
+"""Borders a user brings: a GeoPackage, Shapefile (also zipped), GeoJSON or GeoParquet with validity dates, or yearly snapshots.
 
 Two shapes of data historians already have:
 
@@ -14,9 +14,12 @@ say nothing of Soviet republics or Kazakh oblasts unless they carry them).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -33,18 +36,63 @@ def _empty(name: str) -> Layer:
     return Layer(name, props, np.array([], dtype=object), np.array([], "datetime64[D]"), np.array([], "datetime64[D]"))
 
 
-def _read_any(path: Path):
-    import geopandas as gpd
+#: File endings read with :func:`geopandas.read_parquet` (GeoParquet); everything else goes through pyogrio.
+PARQUET = (".parquet", ".geoparquet")
+#: What a zip archive may hold (the first kind found is read).
+ZIPPED = (".shp", ".gpkg", ".geojson", ".json", ".parquet", ".geoparquet")
 
+
+def _zip_member(path: Path) -> str:
+    """The one border file inside a zip archive (a Shapefile's ``.shp``, a GeoPackage ...), at any depth."""
     try:
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if not n.endswith("/") and not n.startswith("__MACOSX/")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BordersError(f"{path.name} is not a readable zip archive: {exc}") from None
+    for ext in ZIPPED:
+        found = [n for n in names if n.lower().endswith(ext)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise BordersError(f"{path.name} holds {len(found)} {ext} files ({', '.join(found[:4])}); zip one border file")
+    raise BordersError(f"{path.name} holds no Shapefile, GeoPackage, GeoJSON or GeoParquet file")
+
+
+def read_border_file(path: Path) -> gpd.GeoDataFrame:
+    """Read one border file with geopandas: GeoPackage, Shapefile (also zipped), GeoJSON or GeoParquet.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``.gpkg``, ``.shp``, ``.zip`` (holding one of the others), ``.geojson``/``.json``,
+        ``.parquet``/``.geoparquet``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As stored (its own CRS); :class:`~geo.borders.BordersError` with one line when unreadable.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in PARQUET:
+            return gpd.read_parquet(path)
+        if path.suffix.lower() == ".zip":
+            member = _zip_member(path)
+            if member.lower().endswith(PARQUET):
+                with zipfile.ZipFile(path) as z:
+                    return gpd.read_parquet(io.BytesIO(z.read(member)))
+            return gpd.read_file(f"/vsizip/{path.resolve()}/{member}")
         return gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise BordersError(f"{path.name} is not a readable GeoJSON, GeoPackage or Shapefile: {exc}") from None
+    except BordersError:
+        raise
+    except Exception as exc:  # pyogrio and pyarrow raise several types for unreadable files
+        reason = " ".join(str(exc).split())[:300]
+        raise BordersError(f"{path.name} is not a readable GeoPackage, Shapefile, GeoJSON or GeoParquet file: {reason}") from None
 
 
 def _layer(gdf, start: np.ndarray, end: np.ndarray, names: list[str], extra: dict) -> Layer:
     geoms = shapely.make_valid(np.asarray(gdf.geometry.to_numpy(), dtype=object))
-    keep = ~shapely.is_empty(geoms) & ~pd.isna(start) & ~pd.isna(end)
+    keep = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & ~pd.isna(start) & ~pd.isna(end)
     props = pd.DataFrame({
         "name": np.asarray(names, dtype=object)[keep],
         "valid_from": [str(d) for d in start[keep]],
@@ -59,19 +107,38 @@ def _layer(gdf, start: np.ndarray, end: np.ndarray, names: list[str], extra: dic
 
 
 def load_user_borders(path: Path) -> Borders:
-    """Read a user's border dataset (file with validity dates, or a folder of yearly snapshots)."""
+    """Read a user's border dataset: one file with validity dates, or a folder of yearly snapshots.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A GeoPackage, Shapefile (or a zip holding one), GeoJSON or GeoParquet file whose
+        features carry validity dates; or a folder of ``world_YEAR.geojson`` snapshots; or a
+        folder holding the parts of one Shapefile (``.shp``, ``.shx``, ``.dbf``, ``.prj``).
+
+    Returns
+    -------
+    Borders
+        The user's borders as the ``polities`` layer; the other layers empty.
+        :class:`~geo.borders.BordersError` with one line when the data cannot be used.
+    """
     path = Path(path)
     if not path.exists():
         raise BordersError(f"borders {path} not found")
     if path.is_dir():
-        return _snapshots(path)
-    gdf = _read_any(path)
+        shp = sorted(path.glob("*.shp"))
+        if len(shp) == 1 and not any(path.glob("world_*.*json")):  # a Shapefile uploaded as its parts
+            path = shp[0]
+        else:
+            return _snapshots(path)
+    gdf = read_border_file(path)
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     cols = {c.lower(): c for c in gdf.columns}
     s_col = next((cols[c] for c in _START if c in cols), None)
     e_col = next((cols[c] for c in _END if c in cols), None)
-    n_col = next((c for c in _NAME if c in gdf.columns), None) or next((cols[c.lower()] for c in _NAME if c.lower() in cols), None)
+    n_col = (next((c for c in _NAME if c in gdf.columns), None)
+             or next((cols[c.lower()] for c in _NAME if c.lower() in cols), None))
     if s_col is None or e_col is None:
         raise BordersError(f"{path.name}: no validity dates (looked for {', '.join(_START)} and {', '.join(_END)}); "
                            "for yearly snapshots give a folder of world_YEAR.geojson files")
@@ -85,14 +152,12 @@ def load_user_borders(path: Path) -> Borders:
 
 
 def _snapshots(folder: Path) -> Borders:
-    import geopandas as gpd
-
     files = sorted((int(m[1]), f) for f in folder.iterdir() if (m := re.fullmatch(r"world_(\d{4})\.(geo)?json", f.name)))
     if not files:
         raise BordersError(f"{folder} has no world_YEAR.geojson snapshot files")
     frames = []
     for k, (year, f) in enumerate(files):
-        gdf = _read_any(f)
+        gdf = read_border_file(f)
         until = files[k + 1][0] if k + 1 < len(files) else year + 1
         gdf["_start"] = np.datetime64(f"{year}-01-01")
         gdf["_end"] = np.datetime64(f"{until}-01-01") - np.timedelta64(1, "D")

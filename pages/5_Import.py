@@ -14,10 +14,18 @@ import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError
-from geo.i18n import fmt_int, t
 from geo.gazetteer import bundled_gazetteer
-from geo.importer import (export_csv, export_xlsx, mapping_json, places_to_review, read_supplement, rows_report,
-                          sheet_names, supplement_from_decisions)
+from geo.i18n import fmt_int, t
+from geo.importer import (
+    export_csv,
+    export_xlsx,
+    mapping_json,
+    places_to_review,
+    read_supplement,
+    rows_report,
+    sheet_names,
+    supplement_from_decisions,
+)
 from geo.join import join_records
 from geo.mapview import points_map_html
 from geo.records import CANONICAL, MAX_ROWS, REQUIRED, TableError, guess_mapping, parse_mapping, read_table, to_canonical
@@ -176,7 +184,7 @@ else:
                                                 ui.borders(), height=220), height=230)
             picks[d["name"]] = (choice, labels, d["candidates"], lat, lon)
         if st.form_submit_button(t("imp.apply", L)):
-            for name, (choice, labels, cands, lat, lon) in picks.items():
+            for name, (choice, _labels, cands, lat, lon) in picks.items():
                 if isinstance(choice, int):
                     c = cands[choice]
                     S["decisions"][name] = {"action": "candidate", "lat": c["lat"], "lon": c["lon"],

@@ -21,7 +21,7 @@ def test_default_date_and_url_state():
     at = _run()
     assert not at.exception
     assert at.date_input[0].value.isoformat() == "1941-06-01"
-    assert at.query_params["date"] == ["1941-06-01"] or at.query_params["date"] == "1941-06-01"
+    assert at.query_params["date"] == "1941-06-01"  # Streamlit 1.67's AppTest gives the value, not a list
 
 
 def test_date_from_the_url_is_shown():

@@ -119,8 +119,9 @@ def test_hostile_text_in_border_data_stays_text(chrome):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.set_content("<title>atlas</title>" + html)
     page.wait_for_timeout(300)
-    text = page.evaluate("""() => { let t=null; window.atlasMap.polities.eachLayer(l => { l.fire('mouseover', {latlng: l.getBounds().getCenter()}); });
-                                    const el = document.querySelector('.leaflet-tooltip'); return el ? el.textContent : null; }""")
+    text = page.evaluate("""() => { let t=null;
+        window.atlasMap.polities.eachLayer(l => { l.fire('mouseover', {latlng: l.getBounds().getCenter()}); });
+        const el = document.querySelector('.leaflet-tooltip'); return el ? el.textContent : null; }""")
     assert text and text.startswith(evil)
     assert page.title() == "atlas"
     assert not dialogs
@@ -190,7 +191,8 @@ def test_every_page_opens_offline_without_errors(chrome, app_url, artifacts, pat
     if path.startswith("/Kazakhstan"):
         frame = flow_frame(page)
         shaded = frame.evaluate("() => { let n = 0; window.atlasMap.map.eachLayer(l => { if (l.feature && l.options && "
-                                "l.options.fillColor && l.options.fillColor !== '#ffffff' && l.feature.properties.capital) n++; }); return n; }")
+                                "l.options.fillColor && l.options.fillColor !== '#ffffff' && l.feature.properties.capital) n++; "
+                                "}); return n; }")
         assert shaded >= 6
     page.close()
 
@@ -239,9 +241,10 @@ def test_a_copied_flow_url_restores_the_same_view(chrome, app_url):
         page.wait_for_timeout(200)
     copied = page.url
     assert "years=1940-1940" in copied and "group=polity" in copied and "view=ussr" in copied
-    frame = flow_frame(page)
+    flow_frame(page)  # waits for the map
     page.wait_for_timeout(500)
-    before = sorted(flow_frame(page, title="grouped by polity").evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))
+    drawn = "() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"
+    before = sorted(flow_frame(page, title="grouped by polity").evaluate(drawn))
     again, frame2, _, errors2 = _open_flows(chrome, copied)
     again.wait_for_timeout(500)
     after = sorted(frame2.evaluate("() => window.atlasMap.drawn().map(f => f.o + '>' + f.d + ':' + f.p)"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -87,7 +86,8 @@ def test_a_period_defined_from_another_unit_is_split_where_that_unit_changes(tmp
         _unit("B", _period("1918-11-11", "1951-01-01", ["A0:BBB"])),
     ])
     build_shapes(led, admin1, tmp_path / "out")
-    spans = sorted((f["properties"]["valid_from"], f["properties"]["valid_to"], round(shapely.geometry.shape(f["geometry"]).area, 3))
+    spans = sorted((f["properties"]["valid_from"], f["properties"]["valid_to"],
+                    round(shapely.geometry.shape(f["geometry"]).area, 3))
                    for f in _features(tmp_path / "out", "polities") if f["properties"]["unit"] == "A")
     assert spans == [("1918-11-11", "1929-12-31", 2.0), ("1930-01-01", "1939-12-31", 1.0), ("1940-01-01", "1950-12-31", 2.0)]
 
@@ -134,6 +134,15 @@ def test_ledger_mistakes_get_a_clear_message(tmp_path, bad, message):
     led, admin1 = _write_fixture(tmp_path, [_unit("A", period), _unit("B", _period("1918-11-11", "1951-01-01", ["A0:BBB"]))])
     with pytest.raises(LedgerError, match=message):
         build_shapes(led, admin1, tmp_path / "out")
+
+
+def test_a_collapsed_sliver_leaves_only_the_polygons():
+    from geo.atoms import polygonal
+
+    square, line = shapely.box(0, 0, 1, 1), shapely.LineString([(0.5, 0.1), (0.5, 0.9)])
+    got = polygonal(shapely.GeometryCollection([shapely.MultiPolygon([square, shapely.box(2, 0, 3, 1)]), line]))
+    assert got.geom_type == "MultiPolygon" and got.area == pytest.approx(2.0)
+    assert polygonal(shapely.GeometryCollection([line])).is_empty
 
 
 def test_committed_layers_are_exactly_what_the_build_makes(tmp_path):

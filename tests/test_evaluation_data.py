@@ -194,7 +194,7 @@ def test_republics_belong_to_soviet_polities_and_oblasts_to_kazakhstan():
         if r["expected_republic"]:
             assert soviet, f"{r['id']}: a republic needs a Soviet polity"
         elif soviet and r["expect"] == "place" and "no republic is expected" not in r["notes"]:
-            assert False, f"{r['id']}: a place in a Soviet polity needs its republic of the date"
+            raise AssertionError(f"{r['id']}: a place in a Soviet polity needs its republic of the date")
         if r["expected_kz_region"]:
             assert r["expected_country"] == "KZ", r["id"]
             assert r["expected_republic"] in {"Russian SFSR", "Kazakh SSR"}, r["id"]

@@ -12,8 +12,7 @@ import pytest
 from browserhelp import flow_frame
 from geo.borders import bundled_borders
 from geo.gazetteer import bundled_gazetteer
-from geo.importer import (export_csv, export_xlsx, places_to_review, read_supplement, rows_report,
-                          supplement_from_decisions)
+from geo.importer import export_csv, export_xlsx, places_to_review, read_supplement, rows_report, supplement_from_decisions
 from geo.join import join_records
 from geo.records import TableError, read_table, to_canonical
 
@@ -117,9 +116,9 @@ def test_review_lists_unresolved_and_ambiguous_names_and_decisions_apply_to_ever
 
 def test_a_broken_supplement_is_refused_with_the_rows_named():
     with pytest.raises(TableError, match="rows 3"):
-        read_supplement("name,lat,lon\nA,50,60\nB,500,60\n".encode())
+        read_supplement(b"name,lat,lon\nA,50,60\nB,500,60\n")
     with pytest.raises(TableError, match="needs name, lat, lon"):
-        read_supplement("name,x\nA,1\n".encode())
+        read_supplement(b"name,x\nA,1\n")
 
 
 # ---- the page in Chromium ----------------------------------------------------------------------------
@@ -228,7 +227,8 @@ def test_own_borders_from_the_page(chrome, app_url, sample, tmp_path):
     page = chrome.new_page(viewport={"width": 1400, "height": 1000})
     _upload(page, app_url, sample)
     page.get_by_text("Use your own borders (optional)").click()
-    page.locator("[data-testid=stFileUploader]").filter(has_text="Border files").locator("input[type=file]").set_input_files(str(borders))
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Border files")
+    uploader.locator("input[type=file]").set_input_files(str(borders))
     page.get_by_text("1 border features read").wait_for(timeout=60000)
     page.wait_for_timeout(1500)
     with page.expect_download() as dl:
@@ -243,7 +243,8 @@ def test_yearly_snapshots_from_historical_basemaps_through_the_page(chrome, app_
     _upload(page, app_url, sample)
     page.get_by_text("Use your own borders (optional)").click()
     files = [str(reference_dir / f"world_{y}.geojson") for y in (1920, 1930, 1938, 1945)]
-    page.locator("[data-testid=stFileUploader]").filter(has_text="Border files").locator("input[type=file]").set_input_files(files)
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Border files")
+    uploader.locator("input[type=file]").set_input_files(files)
     page.get_by_text("border features read").wait_for(timeout=90000)
     page.wait_for_timeout(1500)
     with page.expect_download() as dl:

@@ -83,6 +83,15 @@ def test_land_in_europe_always_belongs_to_some_polity(borders):
         assert (got["polity"] != "").all(), f"land without a polity on {day}"
 
 
+@pytest.mark.parametrize("layer", ["polities", "republics", "kazakh_regions", "occupation"])
+def test_every_feature_is_a_polygon_or_multipolygon(borders, layer):
+    lay = borders[layer]
+    kinds = dict(zip(lay.props["id"], (g.geom_type for g in lay.geoms)))
+    others = {fid: kind for fid, kind in kinds.items() if kind not in ("Polygon", "MultiPolygon")}
+    assert not others, f"{layer}: {len(others)} features are not (Multi)Polygons, e.g. {list(others.items())[:3]}"
+    assert not shapely.is_empty(lay.geoms).any() and shapely.is_valid(lay.geoms).all(), layer
+
+
 def test_every_feature_carries_names_dates_precision_and_source(borders):
     for name, lay in borders.layers.items():
         p = lay.props

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 
@@ -150,7 +149,8 @@ def test_a_lecturer_adds_the_current_view_as_a_scene_and_plays_it(chrome, app_ur
         frame = _lecture_frame(page)
     assert frame.inner_text("#title") == "Koreans, autumn 1937"
     assert "Yezhov" in frame.inner_text("#text")
-    assert sorted(f["d"] for f in frame.evaluate("() => window.lecture.drawn()") if f["p"] > 0) == ["Kazakhstan (republic)", "Uzbek SSR"]
+    drawn = frame.evaluate("() => window.lecture.drawn()")
+    assert sorted(f["d"] for f in drawn if f["p"] > 0) == ["Kazakhstan (republic)", "Uzbek SSR"]
     page.close()
 
 

@@ -10,7 +10,8 @@ from browserhelp import flow_frame
 def _upload(page, app_url, path):
     page.goto(app_url + "/Import?years=1918-1960")
     page.get_by_role("heading", name="Import your records").wait_for(timeout=60000)
-    page.locator("[data-testid=stFileUploader]").filter(has_text="Records file").locator("input[type=file]").set_input_files(str(path))
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Records file")
+    uploader.locator("input[type=file]").set_input_files(str(path))
     page.get_by_text("Rows in the file").wait_for(timeout=60000)
 
 
@@ -36,8 +37,9 @@ def _download(page) -> pd.DataFrame:
 
 def test_two_visitors_never_see_each_others_rows_places_or_decisions(chrome, app_url, tmp_path):
     fa, fb = tmp_path / "a.csv", tmp_path / "b.csv"
-    fa.write_text("Откуда прибыл;Куда направлен;Дата прибытия;Кол-во чел.\nЯмышево;Караганда;1942;7\nЭнгельс;Караганда;1941;11\n", "utf-8")
-    fb.write_text("Откуда прибыл;Куда направлен;Дата прибытия;Кол-во чел.\nЯмышево;Павлодар;1942;5\nСаратов;Павлодар;1941;13\n", "utf-8")
+    head = "Откуда прибыл;Куда направлен;Дата прибытия;Кол-во чел.\n"
+    fa.write_text(head + "Ямышево;Караганда;1942;7\nЭнгельс;Караганда;1941;11\n", "utf-8")
+    fb.write_text(head + "Ямышево;Павлодар;1942;5\nСаратов;Павлодар;1941;13\n", "utf-8")
     a = chrome.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     b = chrome.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     _upload(a, app_url, fa)

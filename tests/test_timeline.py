@@ -18,7 +18,8 @@ SOURCES = ("id,author,title,year,publisher,url,locator,kind,language,read,notes\
 TOTALS = "id,label,count,count_low,count_high,unit,date,complete,source,notes,checked\n"
 EVENTS_HEAD = "id,date,date_end,kind,title_en,title_ru,title_kk,body,number,summary,place,source,locator,checked\n"
 REP_HEAD = "id,event,date,date_end,place,nationality,what,count,count_low,count_high,source,notes,checked\n"
-GOOD_EVENT = "ev-1937-07-25-order-00439,1937-07-25,,order,Order 00439,Приказ 00439,00439 бұйрық,NKVD,00439,Summary.,Moscow,s1,p. 5,\n"
+GOOD_EVENT = ("ev-1937-07-25-order-00439,1937-07-25,,order,Order 00439,Приказ 00439,00439 бұйрық,NKVD,00439,Summary.,"
+              "Moscow,s1,p. 5,\n")
 
 
 def _folder(tmp_path: Path, events: str = "", repressions: str = "", lives: dict[str, str] | None = None) -> Path:

@@ -20,7 +20,7 @@ import pytest
 
 from browserhelp import flow_frame
 from geo.borders import bundled_borders
-from geo.flows import aggregate, flows_by_year
+from geo.flows import Filters, aggregate, flows_by_year
 from geo.gazetteer import bundled_gazetteer
 from geo.importer import export_csv
 from geo.join import join_records
@@ -28,12 +28,12 @@ from geo.lecture import lecture_html, load_scene_file
 from geo.mapview import flow_map_html, points_map_html
 from geo.records import read_table, to_canonical
 from geo.render import _cards, render_bytes
-from geo.flows import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = [p for p in (Path(__file__).parent / "xss" / "payloads.txt").read_text("utf-8").splitlines() if p]
 PROBE = """() => {
-  const frames = [window, ...Array.from(document.querySelectorAll('iframe')).map(f => { try { return f.contentWindow; } catch (e) { return null; } })];
+  const frames = [window, ...Array.from(document.querySelectorAll('iframe'))
+    .map(f => { try { return f.contentWindow; } catch (e) { return null; } })];
   const ran = frames.some(w => w && w.__xss);
   const bad = document.querySelectorAll('#panel img, #panel svg, #panel iframe, .leaflet-tooltip img, .leaflet-tooltip svg, '
     + 'body > img, object, embed, iframe[src^="javascript"], #side img, #side svg, #title img, .legend img').length;
@@ -93,7 +93,8 @@ def test_flow_map_tooltips_panel_and_legend(chrome, hostile):
                                   l.openTooltip(l.getLatLngs()[12]); l.fire('click'); }}""")
         _check(page, title)
     panel = page.inner_text("#panel")
-    last = page.evaluate("() => { const l = window.atlasMap.flows.getLayers().filter(l => l.feature); return l[l.length - 1].feature.o; }")
+    last = page.evaluate("() => { const l = window.atlasMap.flows.getLayers().filter(l => l.feature); "
+                         "return l[l.length - 1].feature.o; }")
     hit = next(p for p in PAYLOADS if p in last)
     assert hit in panel  # the hostile name is shown, as text
     assert not dialogs
@@ -163,9 +164,11 @@ def test_the_import_page_with_hostile_records_and_places(chrome, app_url, hostil
     page.goto(app_url + "/Import?years=1941-1941")
     page.get_by_role("heading", name="Import your records").wait_for(timeout=60000)
     title = page.title()
-    page.locator("[data-testid=stFileUploader]").filter(has_text="Records file").locator("input[type=file]").set_input_files(str(d / "records.csv"))
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Records file")
+    uploader.locator("input[type=file]").set_input_files(str(d / "records.csv"))
     page.get_by_text("Rows in the file").wait_for(timeout=60000)
-    page.locator("[data-testid=stFileUploader]").filter(has_text="Gazetteer supplement").locator("input[type=file]").set_input_files(str(d / "places.csv"))
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Gazetteer supplement")
+    uploader.locator("input[type=file]").set_input_files(str(d / "places.csv"))
     page.get_by_text("are used first").wait_for(timeout=60000)
     n = 0
     for _ in range(100):  # wait for the map of the rerun that used the supplement

