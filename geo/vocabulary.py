@@ -65,6 +65,7 @@ _NATIONALITY_WORDS = {
     "Finnish and Russian": ("финны и русские", "finns and russians"),
     "Chechen and Ingush": ("чеченцы и ингуши", "вайнахи", "chechens and ingush", "vainakh"),
     "Kazakh": ("казах", "казахи", "kazakh", "kazakhs", "қазақ"),
+    "Swiss": ("швейцарец", "швейцарцы", "швейцарка", "swiss"),
 }
 _CATEGORY_INDEX = {fold(w): c for c, words in _CATEGORY_WORDS.items() for w in words + (c, c.replace("_", " "))}
 _NATIONALITY_INDEX = {fold(w): n for n, words in _NATIONALITY_WORDS.items() for w in words + (n,)}
