@@ -15,8 +15,8 @@ import streamlit as st
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
-from geo.mapview import flow_map_html
 from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
+from geo.mapview import flow_map_html
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
@@ -37,34 +37,179 @@ def borders():
 
 
 SHOW = ("both", "yours", "bundled")
-_FILTER_KEYS = ("years", "nat", "cat", "origin", "dest", "group", "show", "lang")
+VIEWS = ("europe", "ussr", "kazakhstan")
+
+# ---- one state, carried everywhere ----------------------------------------------------------------------
+# What a visitor chose follows them across pages and reloads. The address is its written form: read on
+# the first run of a session (a reload or a shared link starts one) and rewritten on every run of every
+# page, so it always says what is shown. Within a session the state lives under "atlas" in
+# st.session_state; widgets are only its editors (Streamlit forgets a widget's value on another page).
+#: The chosen things and their defaults.
+STATE_DEFAULTS: dict[str, object] = {"lang": "en", "years": DEFAULT_YEARS, "nat": [], "cat": [], "origin": [],
+                                     "dest": [], "group": "place", "view": "europe"}
+LIST_KEYS = ("nat", "cat", "origin", "dest")
+
+
+def state_from_address(params: dict[str, list[str]]) -> tuple[dict, list[tuple[str, dict]]]:
+    """The visitor's state as an address writes it, and a note for every value that was not understood.
+
+    ``params`` maps a parameter to all its values (``{"nat": ["Korean"], "years": ["1937-1937"]}``).
+    Lists of values (nationalities, ...) are checked later against what the records hold.
+    """
+    state = {k: (list(v) if isinstance(v, list) else v) for k, v in STATE_DEFAULTS.items()}
+    notes: list[tuple[str, dict]] = []
+    first = {k: v[-1] for k, v in params.items() if v}
+    if "lang" in first:
+        if first["lang"] in LANGS:
+            state["lang"] = first["lang"]
+        else:
+            notes.append(("note.unknown_lang", {"value": repr(first["lang"])}))
+    if "years" in first:
+        state["years"], note = _years_from_text(first["years"])
+        notes += note
+    for k, allowed, note_key in (("group", GROUPS, "note.unknown_group"), ("view", VIEWS, "note.unknown_view")):
+        if k in first:
+            if first[k] in allowed:
+                state[k] = first[k]
+            else:
+                notes.append((note_key, {"value": repr(first[k])}))
+    for k in LIST_KEYS:
+        state[k] = [v for v in params.get(k, []) if v]
+    return state, notes
+
+
+def _years_from_text(raw: str) -> tuple[tuple[int, int], list[tuple[str, dict]]]:
+    y0d, y1d = DEFAULT_YEARS
+    try:
+        a, _, b = raw.partition("-")
+        y0, y1 = int(a), int(b or a)
+    except ValueError:
+        return DEFAULT_YEARS, [("note.years_bad", {"raw": repr(raw), "y0": y0d, "y1": y1d})]
+    if not (YEAR_MIN <= y0 <= y1 <= YEAR_MAX):
+        return DEFAULT_YEARS, [("note.years_out", {"raw": raw, "lo": YEAR_MIN, "hi": YEAR_MAX, "y0": y0d, "y1": y1d})]
+    return (y0, y1), []
+
+
+def address_of(state: dict) -> dict[str, str | list[str]]:
+    """The parameters that write ``state`` (defaults left out, except the years a link should always carry)."""
+    out: dict[str, str | list[str]] = {"years": f"{state['years'][0]}-{state['years'][1]}"}
+    for k in ("lang", "group", "view"):
+        if state[k] != STATE_DEFAULTS[k]:
+            out[k] = str(state[k])
+    for k in LIST_KEYS:
+        if state[k]:
+            out[k] = list(state[k])
+    return out
+
+
+def state() -> dict:
+    """This visitor's state (seeded from the address on the first run of the session)."""
+    S = st.session_state
+    if "atlas" not in S:
+        S["atlas"], S["atlas_notes"] = state_from_address({k: st.query_params.get_all(k) for k in st.query_params})
+    return S["atlas"]
+
+
+def write_address() -> None:
+    """Rewrite the address from the state; parameters of one page (``date``, ``scene``) are left alone."""
+    want = address_of(state())
+    for k in STATE_DEFAULTS:
+        if k not in want:
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get_all(k) != (want[k] if isinstance(want[k], list) else [want[k]]):
+            st.query_params[k] = want[k]
+
+
+def _page() -> str:
+    """The page this run draws (Streamlit's id for it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else ""
+
+
+def _seed(key: str) -> None:
+    """Give a widget the state's value when Streamlit has forgotten it (first run, or another page ran).
+
+    On the first run of a page the value is set even if the key is still there: it belongs to the previous
+    page's widget, which the new page's widget (another element) would not adopt.
+    """
+    S = st.session_state
+    seen = S.setdefault("atlas_seen", {})
+    if key not in S or seen.get(key) != _page():
+        v = state()[key]
+        S[key] = list(v) if isinstance(v, list) else v
+    seen[key] = _page()
+
+
+def enter(page: str) -> None:
+    """Called by the entry script once the page is known: a note about the address lasts for its page only."""
+    S = st.session_state
+    state()
+    if S.get("atlas_page") not in (None, page):
+        S["atlas_notes"] = []
+    S["atlas_page"] = page
+    write_address()
+
+
+def show_notes(notes: list | None = None) -> None:
+    """The notes about values in the address that were not understood, in the visitor's language."""
+    L = lang()
+    for key, values in (st.session_state.get("atlas_notes", []) if notes is None else notes):
+        st.warning(t(key, L, **values))
 
 
 def lang() -> str:
     """The interface language of this visitor: the address's ``lang`` on arrival, then the selector."""
-    if "lang" not in st.session_state and "_lang" not in st.session_state:
-        raw = st.query_params.get("lang", "en")
-        if raw not in LANGS:
-            st.session_state["lang_note"] = raw
-            raw = "en"
-        st.session_state["lang"] = raw
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = st.session_state["_lang"]
-    return st.session_state["lang"]
+    current = st.session_state.get("lang")
+    if current in LANGS:  # the selector's value of this run (it is drawn on every page)
+        state()["lang"] = current
+    return state()["lang"]
 
 
 def language_selector() -> str:
-    """The language selector at the top of the sidebar, kept in the address (``?lang=ru``)."""
+    """The language selector in the sidebar (drawn by the entry script on every page), kept in the address."""
+    _seed("lang")
     current = lang()
-    chosen = st.sidebar.selectbox(t("lang.label", current), LANGS, key="lang", format_func=LANG_NAMES.get)
-    st.session_state["_lang"] = chosen
-    if st.session_state.get("lang_note"):
-        st.warning(t("note.unknown_lang", chosen, value=repr(st.session_state["lang_note"])))
-    if chosen == "en":
-        st.query_params.pop("lang", None)
-    elif st.query_params.get("lang") != chosen:
-        st.query_params["lang"] = chosen
-    return chosen
+    st.sidebar.selectbox(t("lang.label", current), LANGS, key="lang", format_func=LANG_NAMES.get)
+    return lang()
+
+
+def view_selector() -> str:
+    """The map view (Europe, USSR, Kazakhstan), part of the state."""
+    L = lang()
+    _seed("view")
+    view = st.sidebar.radio(t("view.label", L), VIEWS, key="view", horizontal=True, format_func=lambda v: t(f"view.{v}", L))
+    state()["view"] = view
+    write_address()
+    return view
+
+
+#: The atlas's own layout: a compact header so that a map starts above the fold on a laptop (1366x768),
+#: and nothing wider than a phone's screen (390 px). Streamlit's test ids are its stable hooks.
+_CSS = """
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem}
+[data-testid="stMainBlockContainer"] h1 {font-size: 1.75rem; padding: 0 0 .25rem 0}
+[data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 {font-size: 1.3rem; padding: .4rem 0 .2rem}
+[data-testid="stMetric"] {padding: 0}
+[data-testid="stMetricValue"] {font-size: 1.5rem}
+[data-testid="stMetricLabel"] p {font-size: .85rem}
+[data-testid="stStatusWidget"] button {display: none}
+[data-testid="stMainBlockContainer"] iframe {max-width: 100%}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 1.6rem}
+  [data-testid="stMainBlockContainer"] h1 {font-size: 1.35rem}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-wrap: wrap; flex-direction: row; gap: .5rem}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > div {min-width: calc(50% - .5rem); width: calc(50% - .5rem); flex: 1 1 calc(50% - .5rem)}
+  [data-testid="stMetricValue"] {font-size: 1.2rem}
+}
+"""
+
+
+def style() -> None:
+    """The atlas's layout rules (one style sheet for every page)."""
+    st.html(f"<style>{_CSS}</style>")
 
 
 def mine() -> dict | None:
@@ -74,7 +219,9 @@ def mine() -> dict | None:
 
 
 def show_mode() -> str:
-    return st.session_state.get("show", "both") if mine() else "bundled"
+    """Which records the pages show: ``both``, ``yours`` or ``bundled`` (kept for the session, not the address)."""
+    S = st.session_state
+    return S.get("show", S.get("atlas_show", "both")) if mine() else "bundled"
 
 
 def active_borders():
@@ -140,56 +287,23 @@ def _choices(r: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def _list_param(name: str, allowed: list[str], notes: list[str]) -> list[str]:
-    raw = st.query_params.get_all(name)
-    good = [v for v in raw if v in allowed]
-    bad = [v for v in raw if v not in allowed]
-    if bad:
-        notes.append(("note.unknown_values", {"name": name, "values": ", ".join(bad)}))
-    return good
-
-
-def _years_param(notes: list) -> tuple[int, int]:
-    raw = st.query_params.get("years")
-    if raw is None:
-        return DEFAULT_YEARS
-    y0d, y1d = DEFAULT_YEARS
-    try:
-        a, _, b = raw.partition("-")
-        y0, y1 = int(a), int(b or a)
-    except ValueError:
-        notes.append(("note.years_bad", {"raw": repr(raw), "y0": y0d, "y1": y1d}))
-        return DEFAULT_YEARS
-    if not (YEAR_MIN <= y0 <= y1 <= YEAR_MAX):
-        notes.append(("note.years_out", {"raw": raw, "lo": YEAR_MIN, "hi": YEAR_MAX, "y0": y0d, "y1": y1d}))
-        return DEFAULT_YEARS
-    return y0, y1
-
-
-def sidebar_filters() -> tuple[Filters, str]:
-    """Filter widgets, seeded from and written back to the address bar, labelled in the visitor's language."""
-    notes: list = []
+def sidebar_filters(*, grouping: bool = True) -> tuple[Filters, str]:
+    """Filter widgets in the sidebar, seeded from and written back to the state (and so to the address)."""
+    S, st_, L = st.session_state, state(), lang()
     ch = choices()
-    L = language_selector()
-    if "seeded" not in st.session_state:
-        st.session_state["years"] = _years_param(notes)
-        st.session_state["nat"] = _list_param("nat", ch["nat"], notes)
-        st.session_state["cat"] = _list_param("cat", ch["cat"], notes)
-        st.session_state["origin"] = _list_param("origin", ch["origin"], notes)
-        st.session_state["dest"] = _list_param("dest", ch["dest"], notes)
-        g = st.query_params.get("group", "place")
-        if g not in GROUPS:
-            notes.append(("note.unknown_group", {"value": repr(g)}))
-            g = "place"
-        st.session_state["group"] = g
-        st.session_state["seeded"] = True
-        st.session_state["notes"] = notes
-    # Streamlit forgets a widget's state when another page runs; keep the values under our own keys
-    for k in _FILTER_KEYS:
-        if k not in st.session_state and f"_{k}" in st.session_state:
-            st.session_state[k] = st.session_state[f"_{k}"]
+    fresh = []
+    for k in LIST_KEYS:  # values the records do not hold (a mistyped link) are dropped with a note
+        bad = [v for v in st_[k] if v not in ch[k]]
+        if bad:
+            fresh.append(("note.unknown_values", {"name": k, "values": ", ".join(bad)}))
+            st_[k] = [v for v in st_[k] if v in ch[k]]
+            S.pop(k, None)
+    S.setdefault("atlas_notes", []).extend(fresh)
+    for k in ("years", *LIST_KEYS, "group"):
+        _seed(k)
     with st.sidebar:
         if mine():
+            S.setdefault("show", S.get("atlas_show", "both"))
             st.radio(t("filters.shown", L), SHOW, key="show", horizontal=True,
                      format_func=lambda v: t(f"shown.{v}", L), help=t("filters.shown_help", L))
         st.header(t("filters.header", L))
@@ -202,21 +316,23 @@ def sidebar_filters() -> tuple[Filters, str]:
                              format_func=lambda v: unit_label(v, L))
         dst = st.multiselect(t("filters.destination", L), ch["dest"], key="dest", placeholder=t("filters.all", L),
                              format_func=lambda v: unit_label(v, L))
-        group = st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
-                         format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
-    for k in _FILTER_KEYS:
-        if k in st.session_state:
-            st.session_state[f"_{k}"] = st.session_state[k]
-    for key, values in st.session_state.get("notes", []):
-        st.warning(t(key, L, **values))
-    qp = {"years": f"{y0}-{y1}", "group": group, "nat": nat, "cat": cat, "origin": org, "dest": dst}
-    for k, v in qp.items():
-        if v in ([], ""):
-            if k in st.query_params:
-                del st.query_params[k]
-        elif st.query_params.get_all(k) != (v if isinstance(v, list) else [v]):
-            st.query_params[k] = v
+        group = (st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
+                          format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
+                 if grouping else st_["group"])
+    st_.update(years=(y0, y1), nat=list(nat), cat=list(cat), origin=list(org), dest=list(dst), group=group)
+    if "show" in S:
+        S["atlas_show"] = S["show"]
+    show_notes(fresh)
+    write_address()
     return Filters(y0, y1, tuple(nat), tuple(cat), tuple(org), tuple(dst)), group
+
+
+def set_years(y0: int, y1: int) -> None:
+    """Move the year range (the Import page opens on the years of the imported records)."""
+    y0, y1 = max(YEAR_MIN, min(y0, YEAR_MAX)), max(YEAR_MIN, min(y1, YEAR_MAX))
+    state()["years"] = (y0, y1)
+    st.session_state["years"] = (y0, y1)
+    write_address()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -17,7 +17,6 @@ from geo.mapview import borders_map_html
 FIRST, LAST = dt.date(1918, 11, 11), dt.date(1950, 12, 31)
 DEFAULT = dt.date(1941, 6, 1)
 
-st.set_page_config(page_title="Migration atlas: borders of a date", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,7 +8,6 @@ import yaml
 
 from geo.paths import LEDGER_DIR
 
-st.set_page_config(page_title="Border sources", layout="wide")
 st.title("Border sources")
 st.markdown(
     "Every unit of the border layers is assembled from Natural Earth's first-level regions (public domain) and "

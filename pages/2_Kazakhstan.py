@@ -9,7 +9,6 @@ import ui
 from geo.flows import oblast_arrivals
 from geo.i18n import t, unit_label
 
-st.set_page_config(page_title="Migration atlas: Kazakhstan", layout="wide")
 ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()

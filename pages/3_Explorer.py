@@ -8,11 +8,10 @@ import json
 import streamlit as st
 
 import ui
-from geo.i18n import t
 from geo.flows import aggregate, flows_geojson
+from geo.i18n import t
 from geo.mapview import layer_geojson
 
-st.set_page_config(page_title="Migration atlas: explorer", layout="wide")
 ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()

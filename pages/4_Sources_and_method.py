@@ -10,8 +10,7 @@ import ui
 from geo.dataset import DatasetError, load_sources, load_totals
 from geo.i18n import t
 
-st.set_page_config(page_title="Migration atlas: sources and method", layout="wide")
-L = ui.language_selector()
+L = ui.lang()
 st.title(t("sources.title", L))
 try:  # the bibliography and totals need no borders and no join: this page works when those fail
     sources, totals = load_sources(), load_totals()

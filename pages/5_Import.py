@@ -14,10 +14,18 @@ import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError
-from geo.i18n import fmt_int, t
 from geo.gazetteer import bundled_gazetteer
-from geo.importer import (export_csv, export_xlsx, mapping_json, places_to_review, read_supplement, rows_report,
-                          sheet_names, supplement_from_decisions)
+from geo.i18n import fmt_int, t
+from geo.importer import (
+    export_csv,
+    export_xlsx,
+    mapping_json,
+    places_to_review,
+    read_supplement,
+    rows_report,
+    sheet_names,
+    supplement_from_decisions,
+)
 from geo.join import join_records
 from geo.mapview import points_map_html
 from geo.records import CANONICAL, MAX_ROWS, REQUIRED, TableError, guess_mapping, parse_mapping, read_table, to_canonical
@@ -28,7 +36,6 @@ MAX_IMPORT_ROWS = int(os.environ.get("ATLAS_MAX_ROWS", str(MAX_ROWS)))
 ENCODINGS = ("detect", "utf-8", "utf-8-sig", "cp1251", "koi8_r", "utf-16")
 DELIMITERS = {"detect": None, "; (semicolon)": ";", ", (comma)": ",", "tab": "\t"}
 
-st.set_page_config(page_title="Migration atlas: import", layout="wide")
 L = ui.lang()
 ui.guard(need_records=False)
 st.title(t("import.title", L))

@@ -10,9 +10,9 @@ from geo.i18n import t
 from geo.lecture import check_scenes, dump_scenes, lecture_html, load_scene_file
 from geo.records import TableError
 
-st.set_page_config(page_title="Migration atlas: lecture", layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(initial_sidebar_state="collapsed")
 S = st.session_state
-L = ui.language_selector()
+L = ui.lang()
 ui.guard()
 ds = ui.dataset()
 stories = check_scenes(ds.stories)

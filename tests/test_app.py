@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "pages" / "0_Borders_of_a_date.py")
@@ -96,3 +97,162 @@ def test_the_map_element_carries_no_asset_from_outside():
     assert not re.search(r"url\(['\"]?(https?:)?//", html)
     assert "European part of the USSR" in html and "Polesie" in html  # the 1941 flows are in the page
 
+
+
+# ---- one state, carried everywhere -----------------------------------------------------------------------
+
+def test_the_state_is_read_from_the_address_with_a_note_for_what_is_not_understood():
+    import ui
+
+    state, notes = ui.state_from_address({"lang": ["kk"], "years": ["1937-1939"], "nat": ["Korean", "German"],
+                                          "group": ["polity"], "view": ["mars"], "date": ["1941-06-01"]})
+    assert state == {"lang": "kk", "years": (1937, 1939), "nat": ["Korean", "German"], "cat": [], "origin": [],
+                     "dest": [], "group": "polity", "view": "europe"}
+    assert notes == [("note.unknown_view", {"value": "'mars'"})]
+    assert ui.address_of(state) == {"years": "1937-1939", "lang": "kk", "group": "polity", "nat": ["Korean", "German"]}
+    back, again = ui.state_from_address({k: v if isinstance(v, list) else [v] for k, v in ui.address_of(state).items()})
+    assert back == {**state, "view": "europe"} and again == []
+    default, none = ui.state_from_address({})
+    assert default["years"] == ui.DEFAULT_YEARS and default["lang"] == "en" and none == []
+    _, bad = ui.state_from_address({"lang": ["xx"], "years": ["1900-1910"], "group": ["galaxy"]})
+    assert [k for k, _ in bad] == ["note.unknown_lang", "note.years_out", "note.unknown_group"]
+
+
+def _pages():
+    import ast
+
+    tree = ast.parse((Path(HOME)).read_text("utf-8"))
+    pages = next(n.value for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
+    return ast.literal_eval(pages)
+
+
+def test_every_page_is_listed_with_a_title_and_an_icon_in_every_language():
+    from geo.i18n import LANGS, catalog
+
+    pages = _pages()
+    files = {p.relative_to(Path(HOME).parent).as_posix() for p in (Path(HOME).parent / "pages").glob("*.py")}
+    assert {p[0] for p in pages} == files  # no page left out of the navigation
+    assert pages[0][3] == "" and len({p[3] for p in pages}) == len(pages)
+    for _, key, icon, _ in pages:
+        assert icon.startswith(":material/")
+        en, ru, kk = (catalog(lang)[key] for lang in LANGS)
+        assert en.isascii() and all(any("\u0400" <= c <= "\u04ff" for c in x) for x in (ru, kk)), (en, ru, kk)
+
+
+def test_the_state_follows_the_visitor_through_every_page():
+    at = AppTest.from_file(HOME, default_timeout=120)
+    for k, v in {"lang": "ru", "nat": "Korean", "years": "1937-1940", "group": "polity", "view": "ussr"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    want = {"lang": "ru", "nat": "Korean", "years": "1937-1940", "group": "polity", "view": "ussr"}
+    from geo.i18n import catalog
+
+    for path, key, _, _ in [*_pages()[1:], _pages()[0]]:
+        at.switch_page(path).run()
+        assert not at.exception, path
+        assert {k: at.query_params[k] for k in want} == want, (path, dict(at.query_params))
+        assert at.session_state["atlas"]["lang"] == "ru"  # (AppTest runs a page alone after switch_page)
+        if path in ("pages/flows.py", "pages/2_Kazakhstan.py", "pages/3_Explorer.py"):
+            assert at.slider(key="years").value == (1937, 1940), path
+            assert at.multiselect(key="nat").value == ["Korean"], path
+        if path == "pages/flows.py":
+            assert at.radio(key="view").value == "ussr" and at.radio(key="group").value == "polity"
+            assert at.title[0].value == catalog("ru")["home.title"]
+
+
+# ---- in the browser ------------------------------------------------------------------------------------------
+
+def _sidebar_state(page) -> dict:
+    """What the sidebar shows: the language, the year slider's ends, the chosen nationalities."""
+    sb = page.locator("[data-testid=stSidebar]")
+    out = {"lang": sb.locator("[data-testid=stSelectbox] input").first.input_value()}
+    thumbs = sb.get_by_role("slider")
+    if thumbs.count():
+        out["years"] = tuple(int(thumbs.nth(i).input_value()) for i in range(thumbs.count()))
+        out["nat"] = sb.locator("[data-testid=stMultiSelect]").first.locator("[data-testid=stMultiSelectTagsContainer] span[title]").evaluate_all("(els) => els.map(e => e.title)")
+    return out
+
+
+def _settled_sidebar(page, want: dict, tries: int = 60) -> dict:
+    """The sidebar once it shows ``want`` (a rerun redraws it), or what it shows after ~12 s."""
+    shown: dict = {}
+    for _ in range(tries):
+        try:
+            shown = _sidebar_state(page)
+        except PlaywrightError:  # an element being replaced by a rerun
+            shown = {}
+        if all(shown.get(k) == v for k, v in want.items() if k in shown or k == "lang"):
+            return shown
+        page.wait_for_timeout(200)
+    return shown
+
+
+def _open_sidebar(page) -> None:
+    """Open the sidebar if the page collapsed it (the Lecture page does, for the projector)."""
+    button = page.locator("[data-testid=stExpandSidebarButton]")
+    if button.count() and button.first.is_visible():
+        button.first.click()
+        page.locator("[data-testid=stSidebarNav]").wait_for(state="visible", timeout=10000)
+
+
+def _wait_url(page, *parts: str, timeout: float = 30000) -> None:
+    page.wait_for_function("(ps) => ps.every(p => decodeURIComponent(location.href).includes(p))", arg=list(parts),
+                           timeout=timeout)
+
+
+def test_choices_made_on_one_page_follow_through_every_page_and_a_reload(chrome, app_url, artifacts):
+    from geo.i18n import catalog
+
+    ru = catalog("ru")
+    page = chrome.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(app_url + "/")
+    page.get_by_role("heading", name=catalog("en")["home.title"]).wait_for(timeout=60000)
+    # set everything with the widgets, as a visitor would
+    page.get_by_role("combobox", name="Language").click()
+    page.get_by_role("option", name="Русский").click()
+    page.get_by_role("heading", name=ru["home.title"]).wait_for(timeout=30000)
+    sb = page.locator("[data-testid=stSidebar]")
+    sb.get_by_role("combobox", name=ru["filters.nationality"]).click()
+    page.get_by_role("option", name=ru["nat.Korean"], exact=True).click()
+    page.keyboard.press("Escape")
+    _wait_url(page, "nat=Korean")
+    thumbs = sb.get_by_role("slider")
+    thumbs.nth(0).focus()
+    page.keyboard.press("ArrowRight")  # 1936 -> 1937
+    thumbs.nth(1).focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")  # 1944 -> 1940
+    _wait_url(page, "years=1937-1940")
+    sb.get_by_text(ru["group.polity"], exact=True).click()
+    _wait_url(page, "group=polity")
+    sb.get_by_text(ru["view.ussr"], exact=True).click()
+    _wait_url(page, "view=ussr")
+    want = ("lang=ru", "years=1937-1940", "nat=Korean", "group=polity", "view=ussr")
+    nav = [t.strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+    titles = [ru[k] for k in ("nav.flows", "nav.kazakhstan", "nav.explorer", "nav.lecture", "nav.import", "nav.borders",
+                              "nav.border_sources", "nav.sources")]
+    assert [n.splitlines()[-1] for n in nav] == titles  # every page listed, titled in Russian (no "app")
+    for title in [*titles[1:], titles[0]]:
+        _open_sidebar(page)
+        page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+        _wait_url(page, *want)
+        page.wait_for_function("(t) => document.title.startsWith(t)", arg=title, timeout=30000)
+        shown = _settled_sidebar(page, {"lang": "Русский", "years": (1937, 1940), "nat": [ru["nat.Korean"]]})
+        assert shown["lang"] == "Русский", (title, shown)
+        if "years" in shown:
+            assert shown["years"] == (1937, 1940) and shown["nat"] == [ru["nat.Korean"]], (title, shown)
+    page.reload()
+    page.get_by_role("heading", name=ru["home.title"]).wait_for(timeout=60000)
+    _wait_url(page, *want)
+    kept = {"lang": "Русский", "years": (1937, 1940), "nat": [ru["nat.Korean"]]}
+    assert _settled_sidebar(page, kept) == kept
+    assert sb.get_by_role("radio", name=ru["view.ussr"]).is_checked()
+    assert sb.get_by_role("radio", name=ru["group.polity"]).is_checked()
+    page.locator("[data-testid=stSidebarNav] a", has_text=ru["nav.kazakhstan"]).first.click()
+    _wait_url(page, "/Kazakhstan", *want)
+    page.reload()  # a reload on another page keeps it too
+    page.get_by_role("heading", name=ru["kz.title"]).wait_for(timeout=60000)
+    _wait_url(page, *want)
+    assert _settled_sidebar(page, kept) == kept
+    page.close()

@@ -210,7 +210,7 @@ def test_one_visitors_records_are_never_shown_to_another(chrome, app_url, sample
     b.get_by_text("Choose a file to begin").wait_for(timeout=30000)
     a.get_by_role("link", name="Explorer").click()  # in-app navigation keeps the uploader's session
     a.get_by_role("heading", name="Records and downloads").wait_for(timeout=30000)
-    a.get_by_role("link", name="app").click()
+    a.get_by_role("link", name="Flows").click()
     a.get_by_role("heading", name="Flows into the USSR and Kazakhstan, 1918-1960").wait_for(timeout=30000)
     a.wait_for_timeout(1500)
     fa = flow_frame(a)
