@@ -198,7 +198,7 @@ _CSS = """
 [data-testid="stStatusWidget"] button {display: none}
 [data-testid="stMainBlockContainer"] iframe {max-width: 100%}
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 1.6rem}
+  [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 3.6rem}
   [data-testid="stMainBlockContainer"] h1 {font-size: 1.35rem}
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-wrap: wrap; flex-direction: row; gap: .5rem}
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > div {min-width: calc(50% - .5rem); width: calc(50% - .5rem); flex: 1 1 calc(50% - .5rem)}

@@ -256,3 +256,57 @@ def test_choices_made_on_one_page_follow_through_every_page_and_a_reload(chrome,
     _wait_url(page, *want)
     assert _settled_sidebar(page, kept) == kept
     page.close()
+
+
+# ---- Kazakhstan: every record bound for Kazakhstan is counted in one oblast or listed apart -----------------
+
+def test_a_record_is_in_one_oblast_or_listed_apart_never_in_neither():
+    import pandas as pd
+
+    from geo.flows import beyond_oblasts, oblast_arrivals
+
+    def rec(id_, kz="", aut="", rep="", pol="USSR", pid="x"):
+        return {"id": id_, "destination_kz_region": kz, "destination_autonomy": aut, "destination_republic": rep,
+                "destination_polity": pol, "destination_place": id_, "destination_place_id": pid, "count": 10.0}
+
+    r = pd.DataFrame([
+        rec("one-oblast", kz="Pavlodar Oblast", rep="Kazakh SSR"),
+        rec("oblast-changed", kz="Karaganda Oblast → North Kazakhstan Oblast", rep="Kazakh ASSR → Kazakh SSR"),
+        rec("republic-1940", rep="Kazakh SSR", pid="KAZ"),
+        rec("assr-1930", aut="Kazakh ASSR", rep="Russian SFSR", pid="KAZ"),
+        rec("moscow", rep="Russian SFSR"),
+        rec("berlin", pol="Germany"),
+    ])
+    assert oblast_arrivals(r)["records"].sum() == 1
+    assert beyond_oblasts(r)["id"].tolist() == ["oblast-changed", "republic-1940", "assr-1930"]
+
+
+def test_the_bundled_records_bound_for_kazakhstan_are_all_on_the_kazakhstan_page():
+    from geo.dataset import bundled_dataset
+    from geo.flows import _republic, beyond_oblasts, oblast_arrivals
+
+    r = bundled_dataset().records
+    bound = r[(r["destination_kz_region"] != "") | _republic(r, "destination").str.startswith("Kazakh ")]
+    assert oblast_arrivals(r)["records"].sum() + len(beyond_oblasts(r)) == len(bound) > 0
+    assert "rep-1938-alzhir" in set(beyond_oblasts(r)["id"])  # its oblast changed in 1938: it used to vanish
+
+
+def test_the_sample_register_1936_record_to_north_kazakhstan_oblast_is_listed_on_the_page(sample):
+    from geo.borders import bundled_borders
+    from geo.gazetteer import bundled_gazetteer
+    from geo.join import join_records
+    from geo.records import read_table, to_canonical
+
+    res = join_records(to_canonical(read_table(sample).frame)[0], bundled_borders(), bundled_gazetteer())
+    yours = res.accepted.assign(dataset="yours", id=lambda d: "yours-" + d["row"].astype(str))
+    at = AppTest.from_file(str(Path(HOME).parent / "pages" / "2_Kazakhstan.py"), default_timeout=120)
+    at.session_state["mine"] = {"records": yours, "name": "sample.csv", "borders": None}
+    at.session_state["atlas_show"] = "yours"
+    at.query_params["years"] = "1936-1936"
+    at.run()
+    assert not at.exception
+    per_oblast, apart = at.dataframe[0].value, at.dataframe[1].value
+    assert "Северо-Казахстанская обл." in set(apart["destination as written"])
+    row = apart[apart["destination as written"] == "Северо-Казахстанская обл."].iloc[0]
+    assert row["oblast(s) of the date"] == "Karaganda Oblast → North Kazakhstan Oblast" and row["count"] == 2100
+    assert per_oblast["records"].sum() + len(apart) == 1  # the only 1936 record, counted once
