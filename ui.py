@@ -15,7 +15,7 @@ import streamlit as st
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
-from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
+from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_date, fmt_int, place_label, t, unit_label, value_label
 from geo.mapview import flow_map_html
 from geo.vocabulary import CATEGORIES
 
@@ -212,6 +212,13 @@ def style() -> None:
     st.html(f"<style>{_CSS}</style>")
 
 
+def table(df: pd.DataFrame, L: str, **kw) -> None:
+    """A table with its column headings in the visitor's language (``col.NAME``); the data as it is."""
+    known = catalog("en")
+    config = {c: st.column_config.Column(t(f"col.{c}", L)) for c in df.columns if f"col.{c}" in known}
+    st.dataframe(df, hide_index=True, width="stretch", column_config={**config, **kw.pop("column_config", {})}, **kw)
+
+
 def mine() -> dict | None:
     """This visitor's imported records (``st.session_state`` only: never a shared cache)."""
     m = st.session_state.get("mine")
@@ -274,17 +281,26 @@ def choices() -> dict[str, list[str]]:
     if m is None:
         return base
     extra = _choices(m["records"])
-    return {k: sorted(set(base[k]) | set(extra[k])) if k != "cat" else
-            [c for c in CATEGORIES if c in set(base[k]) | set(extra[k])] for k in base}
+    out = {k: sorted(set(base[k]) | set(extra[k])) if k != "cat" else
+           [c for c in CATEGORIES if c in set(base[k]) | set(extra[k])] for k in LIST_KEYS}
+    return {**out, "places": {**extra["places"], **base["places"]}}
 
 
-def _choices(r: pd.DataFrame) -> dict[str, list[str]]:
+def _choices(r: pd.DataFrame) -> dict:
+    dest = destination_region(r)
+    by_place = dest == r["destination_place"].astype(str)  # beyond the border layers: a place stands for its region
     return {
         "nat": sorted(v for v in r["nationality"].unique() if v),
         "cat": [c for c in CATEGORIES if c in set(r["category"])],
         "origin": sorted(set(r["origin_polity"].astype(str).str.split(" → ").str[0]) - {""}),
-        "dest": sorted(set(destination_region(r)) - {""}),
+        "dest": sorted(set(dest) - {""}),
+        "places": dict(zip(dest[by_place], r.loc[by_place, "destination_place_id"].astype(str))),
     }
+
+
+def region_label(value: str, L: str, places: dict[str, str]) -> str:
+    """A destination region in ``L``: a unit of the border layers, or a place standing for one ("Spain (ES)")."""
+    return place_label(places[value], value, None, L) if value in places else unit_label(value, L)
 
 
 def sidebar_filters(*, grouping: bool = True) -> tuple[Filters, str]:
@@ -315,7 +331,7 @@ def sidebar_filters(*, grouping: bool = True) -> tuple[Filters, str]:
         org = st.multiselect(t("filters.origin", L), ch["origin"], key="origin", placeholder=t("filters.all", L),
                              format_func=lambda v: unit_label(v, L))
         dst = st.multiselect(t("filters.destination", L), ch["dest"], key="dest", placeholder=t("filters.all", L),
-                             format_func=lambda v: unit_label(v, L))
+                             format_func=lambda v: region_label(v, L, ch["places"]))
         group = (st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
                           format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
                  if grouping else st_["group"])
