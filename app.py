@@ -1,7 +1,7 @@
 """Historical migration atlas: the entry point (``streamlit run app.py``).
 
 Runs on every page: the visitor's state (language, years, filters, grouping, view) from the address, the
-language selector, the pages titled in the chosen language, then the page itself (``pages/``).
+language selector, the pages titled in the chosen language, then the page itself (``app_pages/``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from geo.i18n import t
 
 #: (script, title key, icon, address). The first is the home page, at the root of the site.
 PAGES = (
-    ("pages/flows.py", "nav.flows", ":material/route:", ""),
-    ("pages/2_Kazakhstan.py", "nav.kazakhstan", ":material/map:", "Kazakhstan"),
-    ("pages/3_Explorer.py", "nav.explorer", ":material/table_view:", "Explorer"),
-    ("pages/6_Lecture.py", "nav.lecture", ":material/co_present:", "Lecture"),
-    ("pages/5_Import.py", "nav.import", ":material/upload_file:", "Import"),
-    ("pages/0_Borders_of_a_date.py", "nav.borders", ":material/public:", "Borders_of_a_date"),
-    ("pages/1_Border_sources.py", "nav.border_sources", ":material/history_edu:", "Border_sources"),
-    ("pages/4_Sources_and_method.py", "nav.sources", ":material/menu_book:", "Sources_and_method"),
+    ("app_pages/flows.py", "nav.flows", ":material/route:", ""),
+    ("app_pages/2_Kazakhstan.py", "nav.kazakhstan", ":material/map:", "Kazakhstan"),
+    ("app_pages/3_Explorer.py", "nav.explorer", ":material/table_view:", "Explorer"),
+    ("app_pages/6_Lecture.py", "nav.lecture", ":material/co_present:", "Lecture"),
+    ("app_pages/5_Import.py", "nav.import", ":material/upload_file:", "Import"),
+    ("app_pages/0_Borders_of_a_date.py", "nav.borders", ":material/public:", "Borders_of_a_date"),
+    ("app_pages/1_Border_sources.py", "nav.border_sources", ":material/history_edu:", "Border_sources"),
+    ("app_pages/4_Sources_and_method.py", "nav.sources", ":material/menu_book:", "Sources_and_method"),
 )
 
 st.set_page_config(page_title=t("app.name"), page_icon=":material/route:", layout="wide")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "pages" / "0_Borders_of_a_date.py")
+APP = str(Path(__file__).resolve().parent.parent / "app_pages" / "0_Borders_of_a_date.py")
 
 
 def _run(**params) -> AppTest:
@@ -130,7 +130,7 @@ def test_every_page_is_listed_with_a_title_and_an_icon_in_every_language():
     from geo.i18n import LANGS, catalog
 
     pages = _pages()
-    files = {p.relative_to(Path(HOME).parent).as_posix() for p in (Path(HOME).parent / "pages").glob("*.py")}
+    files = {p.relative_to(Path(HOME).parent).as_posix() for p in (Path(HOME).parent / "app_pages").glob("*.py")}
     assert {p[0] for p in pages} == files  # no page left out of the navigation
     assert pages[0][3] == "" and len({p[3] for p in pages}) == len(pages)
     for _, key, icon, _ in pages:
@@ -153,10 +153,10 @@ def test_the_state_follows_the_visitor_through_every_page():
         assert not at.exception, path
         assert {k: at.query_params[k] for k in want} == want, (path, dict(at.query_params))
         assert at.session_state["atlas"]["lang"] == "ru"  # (AppTest runs a page alone after switch_page)
-        if path in ("pages/flows.py", "pages/2_Kazakhstan.py", "pages/3_Explorer.py"):
+        if path in ("app_pages/flows.py", "app_pages/2_Kazakhstan.py", "app_pages/3_Explorer.py"):
             assert at.slider(key="years").value == (1937, 1940), path
             assert at.multiselect(key="nat").value == ["Korean"], path
-        if path == "pages/flows.py":
+        if path == "app_pages/flows.py":
             assert at.radio(key="view").value == "ussr" and at.radio(key="group").value == "polity"
             assert at.title[0].value == catalog("ru")["home.title"]
 
@@ -299,7 +299,7 @@ def test_the_sample_register_1936_record_to_north_kazakhstan_oblast_is_listed_on
 
     res = join_records(to_canonical(read_table(sample).frame)[0], bundled_borders(), bundled_gazetteer())
     yours = res.accepted.assign(dataset="yours", id=lambda d: "yours-" + d["row"].astype(str))
-    at = AppTest.from_file(str(Path(HOME).parent / "pages" / "2_Kazakhstan.py"), default_timeout=120)
+    at = AppTest.from_file(str(Path(HOME).parent / "app_pages" / "2_Kazakhstan.py"), default_timeout=120)
     at.session_state["mine"] = {"records": yours, "name": "sample.csv", "borders": None}
     at.session_state["atlas_show"] = "yours"
     at.query_params["years"] = "1936-1936"
@@ -310,3 +310,47 @@ def test_the_sample_register_1936_record_to_north_kazakhstan_oblast_is_listed_on
     row = apart[apart["destination as written"] == "Северо-Казахстанская обл."].iloc[0]
     assert row["oblast(s) of the date"] == "Karaganda Oblast → North Kazakhstan Oblast" and row["count"] == 2100
     assert per_oblast["records"].sum() + len(apart) == 1  # the only 1936 record, counted once
+
+
+def test_a_deep_link_as_the_first_request_after_a_start_gets_the_atlas_and_its_navigation(chrome):
+    """A folder named ``pages/`` beside app.py would put Streamlit in its old multipage mode until someone opened
+    the home page: a lecturer's link to /Lecture after a restart then showed pages named "app" and no language
+    selector. The pages live in app_pages/ and the first request of a fresh server is a deep link here."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from geo.i18n import catalog
+
+    assert not (Path(HOME).parent / "pages").exists()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(HOME).parent
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", HOME, "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=root,
+                            env=dict(os.environ, PYTHONPATH=str(root)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        kk = catalog("kk")
+        page = chrome.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(url + "/Import?lang=kk")
+        page.get_by_role("heading", name=kk["import.title"]).wait_for(timeout=60000)
+        nav = page.locator("[data-testid=stSidebarNav] a")
+        nav.first.wait_for(timeout=30000)
+        titles = [x.strip().splitlines()[-1] for x in nav.all_inner_texts()]
+        assert titles[0] == kk["nav.flows"] and kk["nav.import"] in titles and "app" not in titles, titles
+        assert page.locator("[data-testid=stSidebar]").get_by_role("combobox", name=kk["lang.label"]).count() == 1
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

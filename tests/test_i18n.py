@@ -25,7 +25,7 @@ def test_every_language_has_every_key_with_the_same_placeholders():
 
 def test_every_key_the_code_asks_for_exists():
     used = set()
-    for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("geo/*.py")]:
+    for path in [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("geo/*.py")]:
         text = path.read_text("utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z_ .]+)["']""", text))
     for path in [*ROOT.glob("geo/*.html"), *ROOT.glob("geo/*.js")]:
@@ -184,8 +184,8 @@ def _page(path: str, lang: str, state: dict | None = None, **params):
     return at.run()
 
 
-PAGES = ["pages/flows.py", "pages/2_Kazakhstan.py", "pages/3_Explorer.py", "pages/4_Sources_and_method.py",
-         "pages/0_Borders_of_a_date.py", "pages/1_Border_sources.py", "pages/6_Lecture.py", "pages/5_Import.py"]
+PAGES = ["app_pages/flows.py", "app_pages/2_Kazakhstan.py", "app_pages/3_Explorer.py", "app_pages/4_Sources_and_method.py",
+         "app_pages/0_Borders_of_a_date.py", "app_pages/1_Border_sources.py", "app_pages/6_Lecture.py", "app_pages/5_Import.py"]
 
 
 def test_the_english_detector_finds_english_and_passes_formats():
