@@ -20,6 +20,23 @@ from geo.mapview import flow_map_html
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
+def upload_mb() -> int:
+    """Largest file a visitor may upload, in MB (``ATLAS_MAX_UPLOAD_MB``, 50): one figure for every uploader and label."""
+    return max(1, int(float(os.environ.get("ATLAS_MAX_UPLOAD_MB", "50"))))
+
+
+def upload_limit_text(L: str) -> str:
+    """The upload limit as the labels state it (the uploaders' own line says the same, see :func:`style`)."""
+    return fmt_int(upload_mb(), L)
+
+
+def max_rows() -> int:
+    """Most rows of an uploaded file (``ATLAS_MAX_ROWS``, 1,000,000)."""
+    from geo.records import MAX_ROWS
+
+    return int(os.environ.get("ATLAS_MAX_ROWS", str(MAX_ROWS)))
+
+
 def max_flows() -> int:
     """Most arrows one map draws (``ATLAS_MAX_FLOWS``, 3,000): beyond it the largest are drawn and the page says so."""
     return int(os.environ.get("ATLAS_MAX_FLOWS", "3000"))
@@ -207,9 +224,24 @@ _CSS = """
 """
 
 
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def style() -> None:
-    """The atlas's layout rules (one style sheet for every page)."""
-    st.html(f"<style>{_CSS}</style>")
+    """The atlas's layout rules (one style sheet for every page), and the file uploaders' own words in the
+    visitor's language: Streamlit writes "Upload" and "200MB per file" in English only, so its text is
+    hidden and the atlas's shown in its place (the same limit the labels state)."""
+    L = lang()
+    uploader = f"""
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: {_css_text(t("upload.limit", L, mb=upload_limit_text(L)))};
+  font-size: .875rem}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{content: {_css_text(t("upload.button", L))};
+  font-size: .875rem}}
+"""
+    st.html(f"<style>{_CSS}{uploader}</style>")
 
 
 def table(df: pd.DataFrame, L: str, **kw) -> None:

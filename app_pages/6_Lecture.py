@@ -45,7 +45,7 @@ st.download_button(t("lecture.download", L), html.encode("utf-8"), "lecture.html
 
 with st.expander(t("lecture.editor", L)):
     st.caption(t("lecture.editor_caption", L))
-    up = st.file_uploader(t("lecture.load", L), type=["yaml", "yml", "json"], key="scene_file")
+    up = st.file_uploader(t("lecture.load", L), type=["yaml", "yml", "json"], key="scene_file", max_upload_size=ui.upload_mb())
     if up is not None and S.get("scene_file_loaded") != up.file_id:
         try:
             S["my_scenes"] = load_scene_file(up.getvalue())

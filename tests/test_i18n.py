@@ -9,6 +9,7 @@ import pytest
 from browserhelp import flow_frame
 
 from geo.i18n import LANGS, catalog, fmt_date, fmt_int, place_label, t, unit_label, value_label
+from geo.records import CANONICAL
 from geo.vocabulary import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,10 @@ def test_every_key_the_code_asks_for_exists():
     assert not missing, missing
     for prefix, values in (("view", ("europe", "ussr", "kazakhstan")), ("group", ("place", "polity", "oblast")),
                            ("shown", ("both", "yours", "bundled")), ("cat", CATEGORIES),
-                           ("lecture.scenes", ("ours", "mine"))):
+                           ("lecture.scenes", ("ours", "mine")), ("col", CANONICAL),
+                           ("imp.status", ("accepted", "accepted_with_warnings", "rejected")),
+                           ("imp.delim", ("detect", "semicolon", "comma", "tab")),
+                           ("layer", ("polities", "republics", "kazakh_regions", "occupation"))):
         for v in values:
             assert f"{prefix}.{v}" in catalog("en") or f"{prefix}_{v}" in catalog("en"), (prefix, v)
 
@@ -122,7 +126,7 @@ def test_switching_language_changes_the_labels_and_stays_in_the_url(chrome, app_
 # ---- every page, every visible string, in Russian and Kazakh ---------------------------------------------
 
 #: Latin words a Russian or Kazakh page may show: formats, file and column names a file must carry, keys.
-LATIN_OK = {"CSV", "XLSX", "JSON", "YAML", "GeoJSON", "PNG", "SVG", "PDF", "HTML", "GIF", "UTF-8", "KOI8-R", "Windows-1251",
+LATIN_OK = {"CSV", "XLSX", "JSON", "YAML", "GeoJSON", "PNG", "SVG", "PDF", "HTML", "GIF", "UTF-8", "UTF-16", "BOM", "KOI8-R", "Windows-1251",
             "GeoPackage", "Shapefile", "zip", "CShapes", "gwsdate", "gwedate", "valid_from", "valid_to", "world_YEAR",
             "geojson", "historical", "basemaps", "Natural", "Earth", "README", "PageDown", "PageUp", "name", "lat", "lon",
             "names", "country", "source", "utf-8-sig", "cp1251", "koi8_r", "utf-16", "utf-8", "F11", "historical-basemaps",
@@ -203,3 +207,28 @@ def test_every_page_speaks_the_chosen_language(path, lang):
     texts = visible_strings(at)
     assert len(texts) > 3
     assert not english_left([x for x in texts if x not in PENDING_MAP_STRINGS]), english_left(texts)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_import_page_with_the_sample_and_its_review_speaks_the_chosen_language(lang):
+    from geo.borders import bundled_borders
+    from geo.gazetteer import bundled_gazetteer
+    from geo.importer import SAMPLE, places_to_review, rule_decisions
+    from geo.join import join_records
+    from geo.records import read_table, to_canonical
+
+    at = _page("app_pages/5_Import.py", lang)
+    at.button(key="try_sample").click().run()
+    assert not at.exception, at.exception
+    texts = visible_strings(at)
+    assert any("1925" in x for x in texts) and len(texts) > 60
+    # place names as the gazetteer holds them (GeoNames' English names) are data, not interface
+    g = bundled_gazetteer().fork()
+    r = join_records(to_canonical(read_table(SAMPLE).frame)[0], bundled_borders(), g)
+    places = {c["name"] for d in [*places_to_review(r, g), *rule_decisions(r, g)]
+              for c in [*d["candidates"], *d.get("passed_over", []), *([d["chosen"]] if "chosen" in d else [])]}
+    places |= {"Kitchener, Ontario", "Karagandy"}  # a former name in a rule's note; the spelling match's place
+    for p in sorted(places, key=len, reverse=True):
+        texts = [x.replace(p, "") for x in texts]
+    left = english_left([x for x in texts if x not in PENDING_MAP_STRINGS])
+    assert not left, left
