@@ -139,7 +139,7 @@ def test_data_check_prints_the_summary(capsys):
 
 def test_totals_parse_ranges_and_approximate_counts():
     t = load_totals().set_index("id")
-    assert t.loc["vainakh-1944", "total_low"] == 500000 and t.loc["vainakh-1944", "total_high"] == 650000
+    assert t.loc["vainakh-1944", "total_low"] == 493269 and t.loc["vainakh-1944", "total_high"] == 650000
     assert t.loc["schutzbund-1934", "total_best"] == 1000
 
 
