@@ -43,7 +43,7 @@ def max_flows() -> int:
 DEFAULT_YEARS = (1936, 1944)
 
 
-@st.cache_resource(show_spinner="Reading the bundled records and borders…")
+@st.cache_resource(show_spinner=False)
 def dataset():
     return bundled_dataset()
 
@@ -279,13 +279,15 @@ def guard(need_records: bool = True) -> None:
 
     L = lang()
     try:
-        borders()
+        with st.spinner(t("app.loading", L)):  # the first visitor after a start waits for the caches
+            borders()
     except (BordersError, OSError, ValueError) as exc:
         st.error(t("fault.borders", L, reason=exc))
         st.stop()
     if need_records:
         try:
-            dataset()
+            with st.spinner(t("app.loading", L)):
+                dataset()
         except (DatasetError, TableError, BordersError, OSError, ValueError) as exc:
             st.error(t("fault.records", L, reason=exc))
             st.stop()

@@ -238,8 +238,8 @@ def review_item(number: int, item: dict, picks: dict) -> None:
     with a:
         choice = st.radio(t("imp.decision", L), opts, key=widget_key("rv", nm), label_visibility="collapsed",
                           format_func=lambda o: f"{o + 1}. {labels[o]}" if isinstance(o, int) else names[o])
-        lat = st.text_input(t("imp.lat", L), key=widget_key("lat", nm), placeholder="51.88")
-        lon = st.text_input(t("imp.lon", L), key=widget_key("lon", nm), placeholder="77.47")
+        lat = st.text_input(t("imp.lat", L), key=widget_key("lat", nm), placeholder=t("imp.lat_example", L))
+        lon = st.text_input(t("imp.lon", L), key=widget_key("lon", nm), placeholder=t("imp.lon_example", L))
     with b:
         points = [{**c, "label": lab} for c, lab in zip(cands, labels)]
         components.html(points_map_html(points, _day(year), ui.borders(), height=220), height=230)
