@@ -207,6 +207,8 @@ def view_selector() -> str:
 #: and nothing wider than a phone's screen (390 px). Streamlit's test ids are its stable hooks.
 _CSS = """
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem}
+header[data-testid="stHeader"], header[data-testid="stHeader"] * {background: transparent !important; pointer-events: none !important}
+header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {pointer-events: auto !important}
 [data-testid="stMainBlockContainer"] h1 {font-size: 1.75rem; padding: 0 0 .25rem 0}
 [data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 {font-size: 1.3rem; padding: .4rem 0 .2rem}
 [data-testid="stMetric"] {padding: 0}

@@ -354,3 +354,39 @@ def test_a_deep_link_as_the_first_request_after_a_start_gets_the_atlas_and_its_n
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+SIZES = [(390, 844), (1366, 768), (1920, 1080)]
+#: (address, a text of the page to wait for, whether a map is the page's subject)
+LAYOUT_PAGES = [("/", "Flows into the USSR", True), ("/Kazakhstan", "Arrivals in the Kazakh oblasts", True),
+                ("/Explorer", "Records and downloads", False), ("/Lecture", "Download this lecture", True),
+                ("/Import", "Import your records", False), ("/Borders_of_a_date", "Borders of a date", True),
+                ("/Border_sources", "Lines drawn by the project", False), ("/Sources_and_method", "Bibliography", False)]
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_every_page_fits_the_screen_and_a_map_starts_above_the_fold(chrome, app_url, artifacts, width, height):
+    from browserhelp import wait_idle
+
+    out = artifacts / "layout"
+    out.mkdir(exist_ok=True)
+    phone = width < 500
+    page = chrome.new_page(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+    for path, text, is_map in LAYOUT_PAGES:
+        page.goto(app_url + path)
+        page.get_by_text(text).first.wait_for(state="attached", timeout=90000)
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        name = path.strip("/") or "Flows"
+        page.screenshot(path=str(out / f"{name}_{width}x{height}.png"))
+        fit = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert fit[0] <= fit[1], (path, fit)  # nothing wider than the screen
+        if is_map:
+            box = page.locator("[data-testid=stMain] iframe").first.bounding_box()
+            assert box and box["width"] <= width
+            if not phone:  # a laptop sees the map under a compact header, not a screenful of text
+                assert box["y"] < 0.3 * height, (path, box)
+            top = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); return e.tagName === 'IFRAME' ? 'IFRAME' : e.outerHTML.slice(0, 300); }",
+                                [box["x"] + box["width"] / 2, box["y"] + 4])
+            assert top == "IFRAME", (path, top)  # nothing (the app's header) covers the top of the map
+    page.close()
