@@ -23,7 +23,8 @@ PAGES = (
     ("app_pages/4_Sources_and_method.py", "nav.sources", ":material/menu_book:", "Sources_and_method"),
 )
 
-st.set_page_config(page_title=t("app.name"), page_icon=":material/route:", layout="wide")
+st.set_page_config(page_title=t("app.name"), page_icon="🗺️", layout="wide")  # an emoji favicon is drawn locally; a
+# material one is fetched from fonts.gstatic.com (the pages' own icons are in the bundled font)
 L = ui.lang()
 page = st.navigation([st.Page(path, title=t(key, L), icon=icon, url_path=url, default=not url)
                       for path, key, icon, url in PAGES])

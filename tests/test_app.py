@@ -304,7 +304,8 @@ def test_the_sample_register_1936_record_to_north_kazakhstan_oblast_is_listed_on
     from geo.records import read_table, to_canonical
 
     path = SAMPLE if which == "shipped" else request.getfixturevalue("sample")  # data/examples, ../shared/samples
-    res = join_records(to_canonical(read_table(path).frame)[0], bundled_borders(), bundled_gazetteer())
+    res = join_records(to_canonical(read_table(path).frame)[0], bundled_borders(),
+                       bundled_gazetteer().fork())
     yours = res.accepted.assign(dataset="yours", id=lambda d: "yours-" + d["row"].astype(str))
     want = int(yours.loc[yours["destination"] == "Северо-Казахстанская обл.", "count"].iloc[0])
     at = AppTest.from_file(str(Path(HOME).parent / "app_pages" / "2_Kazakhstan.py"), default_timeout=120)
