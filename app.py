@@ -1,55 +1,36 @@
-"""Historical migration atlas: flows of people over the borders of their years (home page).
+"""Historical migration atlas: the entry point (``streamlit run app.py``).
 
-Thin by design: read the widgets and the URL, call ``geo``, render. Run with ``streamlit run app.py``.
+Runs on every page: the visitor's state (language, years, filters, grouping, view) from the address, the
+language selector, the pages titled in the chosen language, then the page itself (``app_pages/``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
-from geo.i18n import fmt_int, t
+from geo.i18n import t
 
-st.set_page_config(page_title="Migration atlas: flows", layout="wide")
-ui.guard()
-f, group = ui.sidebar_filters()
+#: (script, title key, icon, address). The first is the home page, at the root of the site.
+PAGES = (
+    ("app_pages/flows.py", "nav.flows", ":material/route:", ""),
+    ("app_pages/2_Kazakhstan.py", "nav.kazakhstan", ":material/map:", "Kazakhstan"),
+    ("app_pages/3_Explorer.py", "nav.explorer", ":material/table_view:", "Explorer"),
+    ("app_pages/6_Lecture.py", "nav.lecture", ":material/co_present:", "Lecture"),
+    ("app_pages/5_Import.py", "nav.import", ":material/upload_file:", "Import"),
+    ("app_pages/0_Borders_of_a_date.py", "nav.borders", ":material/public:", "Borders_of_a_date"),
+    ("app_pages/1_Border_sources.py", "nav.border_sources", ":material/history_edu:", "Border_sources"),
+    ("app_pages/4_Sources_and_method.py", "nav.sources", ":material/menu_book:", "Sources_and_method"),
+)
+
+st.set_page_config(page_title=t("app.name"), page_icon="🗺️", layout="wide")  # an emoji favicon is drawn locally; a
+# material one is fetched from fonts.gstatic.com (the pages' own icons are in the bundled font)
 L = ui.lang()
-st.title(t("home.title", L))
-st.caption(t("home.caption", L))
-rec = ui.filtered(f)
-known = rec["count"].notna()
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("metric.records", L), fmt_int(len(rec), L))
-c2.metric(t("metric.people", L), fmt_int(rec["count"].fillna(0).sum(), L))
-c3.metric(t("metric.unknown", L), fmt_int((~known).sum(), L))
-c4.metric(t("metric.sources", L), fmt_int(len({s for cell in rec["source"] for s in ui.source_ids(cell)}), L))
-VIEWS = ("europe", "ussr", "kazakhstan")
-if "view" not in st.session_state:
-    v = st.query_params.get("view", "europe")
-    if v not in VIEWS:
-        st.session_state["view_note"] = v
-        v = "europe"
-    st.session_state["view"] = v
-if st.session_state.get("view_note"):
-    st.warning(t("note.unknown_view", L, value=repr(st.session_state["view_note"])))
-view = st.sidebar.radio(t("view.label", L), VIEWS, key="view", horizontal=True, format_func=lambda v: t(f"view.{v}", L))
-if view == "europe":
-    st.query_params.pop("view", None)
-elif st.query_params.get("view") != view:
-    st.query_params["view"] = view
-components.html(ui.map_html(f, group, view), height=700)
-ui.export_panel(f, group, view)
-with st.expander(t("scene.add_title", L)):
-    cap_title = st.text_input(t("scene.title", L), f"{t('nav.flows', L)} {f.year_from}-{f.year_to}", key="scene_title")
-    caption = st.text_area(t("scene.caption", L), "", key="scene_caption")
-    if st.button(t("scene.add", L), key="scene_add"):
-        st.session_state.setdefault("my_scenes", []).append({
-            "id": f"scene-{len(st.session_state.get('my_scenes', [])) + 1}", "title": cap_title,
-            "date": str(f.year_from), "date_end": str(f.year_to),
-            "filters": {k: list(v) for k, v in (("nationality", f.nationalities), ("category", f.categories)) if v},
-            "view": view, "group": group, "text": caption, "citations": []})
-        st.success(t("scene.added", L, n=len(st.session_state["my_scenes"])))
-st.subheader(t("home.table", L))
-st.caption(t("home.table_caption", L))
-st.dataframe(ui.flows_table(f, group), hide_index=True, width="stretch")
+page = st.navigation([st.Page(path, title=t(key, L), icon=icon, url_path=url, default=not url)
+                      for path, key, icon, url in PAGES])
+st.set_page_config(page_title=f"{page.title} · {t('app.name', L)}")
+ui.language_selector()
+ui.enter(page.url_path)
+ui.style()
+ui.show_notes()
+page.run()

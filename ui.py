@@ -15,18 +15,35 @@ import streamlit as st
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
-from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
+from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_date, fmt_int, place_label, t, unit_label, value_label
 from geo.mapview import flow_map_html
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
+def upload_mb() -> int:
+    """Largest file a visitor may upload, in MB (``ATLAS_MAX_UPLOAD_MB``, 50): one figure for every uploader and label."""
+    return max(1, int(float(os.environ.get("ATLAS_MAX_UPLOAD_MB", "50"))))
+
+
+def upload_limit_text(L: str) -> str:
+    """The upload limit as the labels state it (the uploaders' own line says the same, see :func:`style`)."""
+    return fmt_int(upload_mb(), L)
+
+
+def max_rows() -> int:
+    """Most rows of an uploaded file (``ATLAS_MAX_ROWS``, 1,000,000)."""
+    from geo.records import MAX_ROWS
+
+    return int(os.environ.get("ATLAS_MAX_ROWS", str(MAX_ROWS)))
+
+
 def max_flows() -> int:
     """Most arrows one map draws (``ATLAS_MAX_FLOWS``, 3,000): beyond it the largest are drawn and the page says so."""
     return int(os.environ.get("ATLAS_MAX_FLOWS", "3000"))
 DEFAULT_YEARS = (1936, 1944)
 
 
-@st.cache_resource(show_spinner="Reading the bundled records and borders…")
+@st.cache_resource(show_spinner=False)
 def dataset():
     return bundled_dataset()
 
@@ -37,34 +54,207 @@ def borders():
 
 
 SHOW = ("both", "yours", "bundled")
-_FILTER_KEYS = ("years", "nat", "cat", "origin", "dest", "group", "show", "lang")
+VIEWS = ("europe", "ussr", "kazakhstan")
+
+# ---- one state, carried everywhere ----------------------------------------------------------------------
+# What a visitor chose follows them across pages and reloads. The address is its written form: read on
+# the first run of a session (a reload or a shared link starts one) and rewritten on every run of every
+# page, so it always says what is shown. Within a session the state lives under "atlas" in
+# st.session_state; widgets are only its editors (Streamlit forgets a widget's value on another page).
+#: The chosen things and their defaults.
+STATE_DEFAULTS: dict[str, object] = {"lang": "en", "years": DEFAULT_YEARS, "nat": [], "cat": [], "origin": [],
+                                     "dest": [], "group": "place", "view": "europe"}
+LIST_KEYS = ("nat", "cat", "origin", "dest")
+
+
+def state_from_address(params: dict[str, list[str]]) -> tuple[dict, list[tuple[str, dict]]]:
+    """The visitor's state as an address writes it, and a note for every value that was not understood.
+
+    ``params`` maps a parameter to all its values (``{"nat": ["Korean"], "years": ["1937-1937"]}``).
+    Lists of values (nationalities, ...) are checked later against what the records hold.
+    """
+    state = {k: (list(v) if isinstance(v, list) else v) for k, v in STATE_DEFAULTS.items()}
+    notes: list[tuple[str, dict]] = []
+    first = {k: v[-1] for k, v in params.items() if v}
+    if "lang" in first:
+        if first["lang"] in LANGS:
+            state["lang"] = first["lang"]
+        else:
+            notes.append(("note.unknown_lang", {"value": repr(first["lang"])}))
+    if "years" in first:
+        state["years"], note = _years_from_text(first["years"])
+        notes += note
+    for k, allowed, note_key in (("group", GROUPS, "note.unknown_group"), ("view", VIEWS, "note.unknown_view")):
+        if k in first:
+            if first[k] in allowed:
+                state[k] = first[k]
+            else:
+                notes.append((note_key, {"value": repr(first[k])}))
+    for k in LIST_KEYS:
+        state[k] = [v for v in params.get(k, []) if v]
+    return state, notes
+
+
+def _years_from_text(raw: str) -> tuple[tuple[int, int], list[tuple[str, dict]]]:
+    y0d, y1d = DEFAULT_YEARS
+    try:
+        a, _, b = raw.partition("-")
+        y0, y1 = int(a), int(b or a)
+    except ValueError:
+        return DEFAULT_YEARS, [("note.years_bad", {"raw": repr(raw), "y0": y0d, "y1": y1d})]
+    if not (YEAR_MIN <= y0 <= y1 <= YEAR_MAX):
+        return DEFAULT_YEARS, [("note.years_out", {"raw": raw, "lo": YEAR_MIN, "hi": YEAR_MAX, "y0": y0d, "y1": y1d})]
+    return (y0, y1), []
+
+
+def address_of(state: dict) -> dict[str, str | list[str]]:
+    """The parameters that write ``state`` (defaults left out, except the years a link should always carry)."""
+    out: dict[str, str | list[str]] = {"years": f"{state['years'][0]}-{state['years'][1]}"}
+    for k in ("lang", "group", "view"):
+        if state[k] != STATE_DEFAULTS[k]:
+            out[k] = str(state[k])
+    for k in LIST_KEYS:
+        if state[k]:
+            out[k] = list(state[k])
+    return out
+
+
+def state() -> dict:
+    """This visitor's state (seeded from the address on the first run of the session)."""
+    S = st.session_state
+    if "atlas" not in S:
+        S["atlas"], S["atlas_notes"] = state_from_address({k: st.query_params.get_all(k) for k in st.query_params})
+    return S["atlas"]
+
+
+def write_address() -> None:
+    """Rewrite the address from the state; parameters of one page (``date``, ``scene``) are left alone."""
+    want = address_of(state())
+    for k in STATE_DEFAULTS:
+        if k not in want:
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get_all(k) != (want[k] if isinstance(want[k], list) else [want[k]]):
+            st.query_params[k] = want[k]
+
+
+def _page() -> str:
+    """The page this run draws (Streamlit's id for it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else ""
+
+
+def _seed(key: str) -> None:
+    """Give a widget the state's value when Streamlit has forgotten it (first run, or another page ran).
+
+    On the first run of a page the value is set even if the key is still there: it belongs to the previous
+    page's widget, which the new page's widget (another element) would not adopt.
+    """
+    S = st.session_state
+    seen = S.setdefault("atlas_seen", {})
+    if key not in S or seen.get(key) != _page():
+        v = state()[key]
+        S[key] = list(v) if isinstance(v, list) else v
+    seen[key] = _page()
+
+
+def enter(page: str) -> None:
+    """Called by the entry script once the page is known: a note about the address lasts for its page only."""
+    S = st.session_state
+    state()
+    if S.get("atlas_page") not in (None, page):
+        S["atlas_notes"] = []
+    S["atlas_page"] = page
+    write_address()
+
+
+def show_notes(notes: list | None = None) -> None:
+    """The notes about values in the address that were not understood, in the visitor's language."""
+    L = lang()
+    for key, values in (st.session_state.get("atlas_notes", []) if notes is None else notes):
+        st.warning(t(key, L, **values))
 
 
 def lang() -> str:
     """The interface language of this visitor: the address's ``lang`` on arrival, then the selector."""
-    if "lang" not in st.session_state and "_lang" not in st.session_state:
-        raw = st.query_params.get("lang", "en")
-        if raw not in LANGS:
-            st.session_state["lang_note"] = raw
-            raw = "en"
-        st.session_state["lang"] = raw
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = st.session_state["_lang"]
-    return st.session_state["lang"]
+    current = st.session_state.get("lang")
+    if current in LANGS:  # the selector's value of this run (it is drawn on every page)
+        state()["lang"] = current
+    return state()["lang"]
 
 
 def language_selector() -> str:
-    """The language selector at the top of the sidebar, kept in the address (``?lang=ru``)."""
+    """The language selector in the sidebar (drawn by the entry script on every page), kept in the address."""
+    _seed("lang")
     current = lang()
-    chosen = st.sidebar.selectbox(t("lang.label", current), LANGS, key="lang", format_func=LANG_NAMES.get)
-    st.session_state["_lang"] = chosen
-    if st.session_state.get("lang_note"):
-        st.warning(t("note.unknown_lang", chosen, value=repr(st.session_state["lang_note"])))
-    if chosen == "en":
-        st.query_params.pop("lang", None)
-    elif st.query_params.get("lang") != chosen:
-        st.query_params["lang"] = chosen
-    return chosen
+    st.sidebar.selectbox(t("lang.label", current), LANGS, key="lang", format_func=LANG_NAMES.get)
+    return lang()
+
+
+def view_selector() -> str:
+    """The map view (Europe, USSR, Kazakhstan), part of the state."""
+    L = lang()
+    _seed("view")
+    view = st.sidebar.radio(t("view.label", L), VIEWS, key="view", horizontal=True, format_func=lambda v: t(f"view.{v}", L))
+    state()["view"] = view
+    write_address()
+    return view
+
+
+#: The atlas's own layout: a compact header so that a map starts above the fold on a laptop (1366x768),
+#: and nothing wider than a phone's screen (390 px). Streamlit's test ids are its stable hooks.
+_CSS = """
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem}
+header[data-testid="stHeader"], header[data-testid="stHeader"] * {background: transparent !important;
+  pointer-events: none !important}
+header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {pointer-events: auto !important}
+[data-testid="stMainBlockContainer"] h1 {font-size: 1.75rem; padding: 0 0 .25rem 0}
+[data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 {font-size: 1.3rem; padding: .4rem 0 .2rem}
+[data-testid="stMetric"] {padding: 0}
+[data-testid="stMetricValue"] {font-size: 1.5rem}
+[data-testid="stMetricLabel"] p {font-size: .85rem}
+[data-testid="stStatusWidget"] button {display: none}
+[data-testid="stMainBlockContainer"] iframe {max-width: 100%}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 3.6rem}
+  [data-testid="stMainBlockContainer"] h1 {font-size: 1.35rem}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-wrap: wrap; flex-direction: row; gap: .5rem}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > div {min-width: calc(50% - .5rem);
+    width: calc(50% - .5rem); flex: 1 1 calc(50% - .5rem)}
+  [data-testid="stMetricValue"] {font-size: 1.2rem}
+}
+"""
+
+
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def style() -> None:
+    """The atlas's layout rules (one style sheet for every page), and the file uploaders' own words in the
+    visitor's language: Streamlit writes "Upload" and "200MB per file" in English only, so its text is
+    hidden and the atlas's shown in its place (the same limit the labels state)."""
+    L = lang()
+    uploader = f"""
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {_css_text(t("upload.limit", L, mb=upload_limit_text(L)))};
+  font-size: .875rem}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {_css_text(t("upload.button", L))};
+  font-size: .875rem}}
+"""
+    st.html(f"<style>{_CSS}{uploader}</style>")
+
+
+def table(df: pd.DataFrame, L: str, **kw) -> None:
+    """A table with its column headings in the visitor's language (``col.NAME``); the data as it is."""
+    known = catalog("en")
+    config = {c: st.column_config.Column(t(f"col.{c}", L)) for c in df.columns if f"col.{c}" in known}
+    st.dataframe(df, hide_index=True, width="stretch", column_config={**config, **kw.pop("column_config", {})}, **kw)
 
 
 def mine() -> dict | None:
@@ -74,7 +264,9 @@ def mine() -> dict | None:
 
 
 def show_mode() -> str:
-    return st.session_state.get("show", "both") if mine() else "bundled"
+    """Which records the pages show: ``both``, ``yours`` or ``bundled`` (kept for the session, not the address)."""
+    S = st.session_state
+    return S.get("show", S.get("atlas_show", "both")) if mine() else "bundled"
 
 
 def active_borders():
@@ -93,13 +285,15 @@ def guard(need_records: bool = True) -> None:
 
     L = lang()
     try:
-        borders()
+        with st.spinner(t("app.loading", L)):  # the first visitor after a start waits for the caches
+            borders()
     except (BordersError, OSError, ValueError) as exc:
         st.error(t("fault.borders", L, reason=exc))
         st.stop()
     if need_records:
         try:
-            dataset()
+            with st.spinner(t("app.loading", L)):
+                dataset()
         except (DatasetError, TableError, BordersError, OSError, ValueError) as exc:
             st.error(t("fault.records", L, reason=exc))
             st.stop()
@@ -127,69 +321,45 @@ def choices() -> dict[str, list[str]]:
     if m is None:
         return base
     extra = _choices(m["records"])
-    return {k: sorted(set(base[k]) | set(extra[k])) if k != "cat" else
-            [c for c in CATEGORIES if c in set(base[k]) | set(extra[k])] for k in base}
+    out = {k: sorted(set(base[k]) | set(extra[k])) if k != "cat" else
+           [c for c in CATEGORIES if c in set(base[k]) | set(extra[k])] for k in LIST_KEYS}
+    return {**out, "places": {**extra["places"], **base["places"]}}
 
 
-def _choices(r: pd.DataFrame) -> dict[str, list[str]]:
+def _choices(r: pd.DataFrame) -> dict:
+    dest = destination_region(r)
+    by_place = dest == r["destination_place"].astype(str)  # beyond the border layers: a place stands for its region
     return {
         "nat": sorted(v for v in r["nationality"].unique() if v),
         "cat": [c for c in CATEGORIES if c in set(r["category"])],
         "origin": sorted(set(r["origin_polity"].astype(str).str.split(" → ").str[0]) - {""}),
-        "dest": sorted(set(destination_region(r)) - {""}),
+        "dest": sorted(set(dest) - {""}),
+        "places": dict(zip(dest[by_place], r.loc[by_place, "destination_place_id"].astype(str))),
     }
 
 
-def _list_param(name: str, allowed: list[str], notes: list[str]) -> list[str]:
-    raw = st.query_params.get_all(name)
-    good = [v for v in raw if v in allowed]
-    bad = [v for v in raw if v not in allowed]
-    if bad:
-        notes.append(("note.unknown_values", {"name": name, "values": ", ".join(bad)}))
-    return good
+def region_label(value: str, L: str, places: dict[str, str]) -> str:
+    """A destination region in ``L``: a unit of the border layers, or a place standing for one ("Spain (ES)")."""
+    return place_label(places[value], value, None, L) if value in places else unit_label(value, L)
 
 
-def _years_param(notes: list) -> tuple[int, int]:
-    raw = st.query_params.get("years")
-    if raw is None:
-        return DEFAULT_YEARS
-    y0d, y1d = DEFAULT_YEARS
-    try:
-        a, _, b = raw.partition("-")
-        y0, y1 = int(a), int(b or a)
-    except ValueError:
-        notes.append(("note.years_bad", {"raw": repr(raw), "y0": y0d, "y1": y1d}))
-        return DEFAULT_YEARS
-    if not (YEAR_MIN <= y0 <= y1 <= YEAR_MAX):
-        notes.append(("note.years_out", {"raw": raw, "lo": YEAR_MIN, "hi": YEAR_MAX, "y0": y0d, "y1": y1d}))
-        return DEFAULT_YEARS
-    return y0, y1
-
-
-def sidebar_filters() -> tuple[Filters, str]:
-    """Filter widgets, seeded from and written back to the address bar, labelled in the visitor's language."""
-    notes: list = []
+def sidebar_filters(*, grouping: bool = True) -> tuple[Filters, str]:
+    """Filter widgets in the sidebar, seeded from and written back to the state (and so to the address)."""
+    S, st_, L = st.session_state, state(), lang()
     ch = choices()
-    L = language_selector()
-    if "seeded" not in st.session_state:
-        st.session_state["years"] = _years_param(notes)
-        st.session_state["nat"] = _list_param("nat", ch["nat"], notes)
-        st.session_state["cat"] = _list_param("cat", ch["cat"], notes)
-        st.session_state["origin"] = _list_param("origin", ch["origin"], notes)
-        st.session_state["dest"] = _list_param("dest", ch["dest"], notes)
-        g = st.query_params.get("group", "place")
-        if g not in GROUPS:
-            notes.append(("note.unknown_group", {"value": repr(g)}))
-            g = "place"
-        st.session_state["group"] = g
-        st.session_state["seeded"] = True
-        st.session_state["notes"] = notes
-    # Streamlit forgets a widget's state when another page runs; keep the values under our own keys
-    for k in _FILTER_KEYS:
-        if k not in st.session_state and f"_{k}" in st.session_state:
-            st.session_state[k] = st.session_state[f"_{k}"]
+    fresh = []
+    for k in LIST_KEYS:  # values the records do not hold (a mistyped link) are dropped with a note
+        bad = [v for v in st_[k] if v not in ch[k]]
+        if bad:
+            fresh.append(("note.unknown_values", {"name": k, "values": ", ".join(bad)}))
+            st_[k] = [v for v in st_[k] if v in ch[k]]
+            S.pop(k, None)
+    S.setdefault("atlas_notes", []).extend(fresh)
+    for k in ("years", *LIST_KEYS, "group"):
+        _seed(k)
     with st.sidebar:
         if mine():
+            S.setdefault("show", S.get("atlas_show", "both"))
             st.radio(t("filters.shown", L), SHOW, key="show", horizontal=True,
                      format_func=lambda v: t(f"shown.{v}", L), help=t("filters.shown_help", L))
         st.header(t("filters.header", L))
@@ -201,22 +371,24 @@ def sidebar_filters() -> tuple[Filters, str]:
         org = st.multiselect(t("filters.origin", L), ch["origin"], key="origin", placeholder=t("filters.all", L),
                              format_func=lambda v: unit_label(v, L))
         dst = st.multiselect(t("filters.destination", L), ch["dest"], key="dest", placeholder=t("filters.all", L),
-                             format_func=lambda v: unit_label(v, L))
-        group = st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
-                         format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
-    for k in _FILTER_KEYS:
-        if k in st.session_state:
-            st.session_state[f"_{k}"] = st.session_state[k]
-    for key, values in st.session_state.get("notes", []):
-        st.warning(t(key, L, **values))
-    qp = {"years": f"{y0}-{y1}", "group": group, "nat": nat, "cat": cat, "origin": org, "dest": dst}
-    for k, v in qp.items():
-        if v in ([], ""):
-            if k in st.query_params:
-                del st.query_params[k]
-        elif st.query_params.get_all(k) != (v if isinstance(v, list) else [v]):
-            st.query_params[k] = v
+                             format_func=lambda v: region_label(v, L, ch["places"]))
+        group = (st.radio(t("filters.group", L), GROUPS, key="group", horizontal=True,
+                          format_func=lambda v: t(f"group.{v}", L), help=t("filters.group_help", L))
+                 if grouping else st_["group"])
+    st_.update(years=(y0, y1), nat=list(nat), cat=list(cat), origin=list(org), dest=list(dst), group=group)
+    if "show" in S:
+        S["atlas_show"] = S["show"]
+    show_notes(fresh)
+    write_address()
     return Filters(y0, y1, tuple(nat), tuple(cat), tuple(org), tuple(dst)), group
+
+
+def set_years(y0: int, y1: int) -> None:
+    """Move the year range (the Import page opens on the years of the imported records)."""
+    y0, y1 = max(YEAR_MIN, min(y0, YEAR_MAX)), max(YEAR_MIN, min(y1, YEAR_MAX))
+    state()["years"] = (y0, y1)
+    st.session_state["years"] = (y0, y1)
+    write_address()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

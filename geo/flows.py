@@ -238,3 +238,17 @@ def largest(flows: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
     kept = flows.sort_values(["people", "records"], ascending=False).head(limit)
     return kept, len(flows) - limit
 
+
+
+def beyond_oblasts(records: pd.DataFrame) -> pd.DataFrame:
+    """Records bound for Kazakhstan that no single oblast receives (the complement of :func:`oblast_arrivals`).
+
+    Either the source names only the republic, or the oblast holding the destination changed during the
+    record's dates (``destination_kz_region`` is a span "A → B"). Together with the records counted by
+    :func:`oblast_arrivals` this is every record whose destination lies in Kazakhstan: none is in both, none
+    in neither.
+    """
+    kz = records["destination_kz_region"].astype(str)
+    republic = _republic(records, "destination").astype(str)
+    in_kazakhstan = (kz != "") | republic.str.startswith("Kazakh ") | (records["destination_place_id"].astype(str) == "KAZ")
+    return records[in_kazakhstan & ((kz == "") | kz.str.contains(" → "))]

@@ -9,6 +9,7 @@ import pytest
 
 from browserhelp import flow_frame
 from geo.i18n import LANGS, catalog, fmt_date, fmt_int, place_label, t, unit_label, value_label
+from geo.records import CANONICAL
 from geo.vocabulary import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ def test_every_language_has_every_key_with_the_same_placeholders():
 
 def test_every_key_the_code_asks_for_exists():
     used = set()
-    for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("geo/*.py")]:
+    for path in [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("geo/*.py")]:
         text = path.read_text("utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z_ .]+)["']""", text))
     for path in [*ROOT.glob("geo/*.html"), *ROOT.glob("geo/*.js")]:
@@ -33,10 +34,13 @@ def test_every_key_the_code_asks_for_exists():
     assert len(used) > 60
     missing = sorted(k for k in used if k not in catalog("en"))
     assert not missing, missing
-    # keys built from a value, spelled exactly as the code builds them (ui.py, geo/i18n.py, pages/6_Lecture.py)
+    # keys built from a value, spelled exactly as the code builds them (ui.py, geo/i18n.py, app_pages/*)
     for prefix, values in (("view.", ("europe", "ussr", "kazakhstan")), ("group.", ("place", "polity", "oblast")),
                            ("shown.", ("both", "yours", "bundled")), ("cat.", CATEGORIES),
-                           ("lecture.scenes_", ("ours", "mine"))):
+                           ("lecture.scenes_", ("ours", "mine")), ("col.", CANONICAL),
+                           ("imp.status_", ("accepted", "accepted_with_warnings", "rejected")),
+                           ("imp.delim_", ("detect", "semicolon", "comma", "tab")),
+                           ("layer.", ("polities", "republics", "kazakh_regions", "occupation"))):
         for v in values:
             assert f"{prefix}{v}" in catalog("en"), (prefix, v)
 
@@ -118,3 +122,115 @@ def test_switching_language_changes_the_labels_and_stays_in_the_url(chrome, app_
     other.get_by_text("Unknown language 'xx' in the address; showing English.").wait_for(timeout=30000)
     page.close()
     other.close()
+
+
+# ---- every page, every visible string, in Russian and Kazakh ---------------------------------------------
+
+#: Latin words a Russian or Kazakh page may show: formats, file and column names a file must carry, keys.
+LATIN_OK = {"CSV", "XLSX", "JSON", "YAML", "GeoJSON", "PNG", "SVG", "PDF", "HTML", "GIF", "UTF-8", "UTF-16", "BOM", "KOI8-R",
+            "Windows-1251",
+            "GeoPackage", "Shapefile", "zip", "CShapes", "gwsdate", "gwedate", "valid_from", "valid_to", "world_YEAR",
+            "geojson", "historical", "basemaps", "Natural", "Earth", "README", "PageDown", "PageUp", "name", "lat", "lon",
+            "names", "country", "source", "utf-8-sig", "cp1251", "koi8_r", "utf-16", "utf-8", "F11", "historical-basemaps",
+            "origin", "destination", "via", "date", "date_end", "count", "count_low", "count_high", "unit",
+            "nationality", "category", "archival_ref", "notes", "part_of", "id"}
+DOCUMENTS = {(ROOT / p).read_text("utf-8").strip() for p in ("data/movements/README.md", "data/shapes/README.md")}
+#: The export panel belongs to the map's area (issue 14) and is not in the catalog yet: its format names are
+#: the one known gap, listed here so that the test says so instead of passing them silently.
+PENDING_MAP_STRINGS = {"PNG image (1920×1080)", "SVG (vector)", "PDF (print)", "HTML (interactive, offline)",
+                       "GIF (one frame per year)"}
+
+
+def visible_strings(at) -> list[str]:
+    """Every string a visitor reads on an AppTest page (map iframes and table contents excluded)."""
+    import json
+
+    out: list[str] = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            for f, v in proto.ListFields():
+                if f.name in ("label", "body", "placeholder", "help", "caption") and isinstance(v, str):
+                    out.append(v)
+                elif f.name == "options" and not isinstance(v, str):
+                    out.extend(str(x) for x in v)
+                elif f.name == "columns" and isinstance(v, str) and v.startswith("{"):
+                    out.extend(str(c.get("label", "")) for c in json.loads(v).values())
+                elif f.name == "expandable":
+                    out.append(v.label)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for c in children.values():
+                walk(c)
+
+    walk(at._tree)
+    return [s for s in out if s and s.strip() not in DOCUMENTS]
+
+
+def english_left(texts: list[str]) -> list[str]:
+    """Texts with a Latin word that is not a format, a file's column name or a key (code in backticks aside)."""
+    bad = []
+    for s in texts:
+        words = re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*", re.sub(r"`[^`]*`", "", s))
+        if any(w not in LATIN_OK for w in words if len(w) > 2):
+            bad.append(s)
+    return bad
+
+
+def _page(path: str, lang: str, state: dict | None = None, **params):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / path), default_timeout=180)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    return at.run()
+
+
+PAGES = ["app_pages/flows.py", "app_pages/2_Kazakhstan.py", "app_pages/3_Explorer.py", "app_pages/4_Sources_and_method.py",
+         "app_pages/0_Borders_of_a_date.py", "app_pages/1_Border_sources.py", "app_pages/6_Lecture.py", "app_pages/5_Import.py"]
+
+
+def test_the_english_detector_finds_english_and_passes_formats():
+    assert english_left(["Download the file (CSV)", "Скачать (CSV)", "Файл `register.csv`", "name, lat, lon"]) == \
+        ["Download the file (CSV)"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_speaks_the_chosen_language(path, lang):
+    scene = {"id": "scene-1", "title": "Сцена", "date": "1937", "date_end": "1938", "filters": {}, "view": "ussr",
+             "group": "place", "text": "", "citations": []}
+    at = _page(path, lang, {"my_scenes": [scene]} if "Lecture" in path else None, years="1937-1938")
+    assert not at.exception, at.exception
+    texts = visible_strings(at)
+    assert len(texts) > 3
+    assert not english_left([x for x in texts if x not in PENDING_MAP_STRINGS]), english_left(texts)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_import_page_with_the_sample_and_its_review_speaks_the_chosen_language(lang):
+    from geo.borders import bundled_borders
+    from geo.gazetteer import bundled_gazetteer
+    from geo.importer import SAMPLE, places_to_review, rule_decisions
+    from geo.join import join_records
+    from geo.records import read_table, to_canonical
+
+    at = _page("app_pages/5_Import.py", lang)
+    at.button(key="try_sample").click().run()
+    assert not at.exception, at.exception
+    texts = visible_strings(at)
+    assert any("1925" in x for x in texts) and len(texts) > 60
+    # place names as the gazetteer holds them (GeoNames' English names) are data, not interface
+    g = bundled_gazetteer().fork()
+    r = join_records(to_canonical(read_table(SAMPLE).frame)[0], bundled_borders(), g)
+    places = {c["name"] for d in [*places_to_review(r, g), *rule_decisions(r, g)]
+              for c in [*d["candidates"], *d.get("passed_over", []), *([d["chosen"]] if "chosen" in d else [])]}
+    places |= {"Kitchener, Ontario", "Karagandy"}  # a former name in a rule's note; the spelling match's place
+    for p in sorted(places, key=len, reverse=True):
+        texts = [x.replace(p, "") for x in texts]
+    left = english_left([x for x in texts if x not in PENDING_MAP_STRINGS])
+    assert not left, left

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
-from browserhelp import flow_frame
+from browserhelp import flow_frame, wait_idle
 from geo.borders import bundled_borders
 from geo.gazetteer import bundled_gazetteer
 from geo.importer import export_csv, export_xlsx, places_to_review, read_supplement, rows_report, supplement_from_decisions
@@ -22,7 +23,8 @@ BAD = Path(__file__).with_name("bad_files")
 def _import(path: Path, **kw):
     t = read_table(path, **kw)
     frame, _ = to_canonical(t.frame)
-    return join_records(frame, bundled_borders(), bundled_gazetteer())
+    # a fork, as the page uses: names never reach the shared one
+    return join_records(frame, bundled_borders(), bundled_gazetteer().fork())
 
 
 @pytest.mark.parametrize("name, message", [
@@ -183,7 +185,7 @@ def test_review_on_the_page_places_an_unknown_name(chrome, app_url, tmp_path):
         try:
             frame.evaluate("() => window.atlasMap.setYear(null)")
             mine = frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).map(f => f.o + '|' + f.p)")
-        except Exception:
+        except PlaywrightError:
             mine = []
         if any(x.startswith("Ямышево") and x.endswith("|7") for x in mine):
             break
@@ -209,7 +211,7 @@ def test_one_visitors_records_are_never_shown_to_another(chrome, app_url, sample
     b.get_by_text("Choose a file to begin").wait_for(timeout=30000)
     a.get_by_role("link", name="Explorer").click()  # in-app navigation keeps the uploader's session
     a.get_by_role("heading", name="Records and downloads").wait_for(timeout=30000)
-    a.get_by_role("link", name="app").click()
+    a.get_by_role("link", name="Flows").click()
     a.get_by_role("heading", name="Flows into the USSR and Kazakhstan, 1918-1960").wait_for(timeout=30000)
     a.wait_for_timeout(1500)
     fa = flow_frame(a)
@@ -230,7 +232,7 @@ def test_own_borders_from_the_page(chrome, app_url, sample, tmp_path):
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Border files")
     uploader.locator("input[type=file]").set_input_files(str(borders))
     page.get_by_text("1 border features read").wait_for(timeout=60000)
-    page.wait_for_timeout(1500)
+    wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Cleaned, joined table (CSV)").click()
     joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -246,7 +248,7 @@ def test_yearly_snapshots_from_historical_basemaps_through_the_page(chrome, app_
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Border files")
     uploader.locator("input[type=file]").set_input_files(files)
     page.get_by_text("border features read").wait_for(timeout=90000)
-    page.wait_for_timeout(1500)
+    wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Cleaned, joined table (CSV)").click()
     joined = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -261,7 +263,8 @@ def test_a_binary_file_gets_a_clear_message_on_the_page(chrome, app_url):
     page.goto(app_url + "/Import")
     page.get_by_role("heading", name="Import your records").wait_for(timeout=60000)
     page.locator("input[type=file]").first.set_input_files(str(BAD / "binary_renamed.csv"))
-    page.get_by_text("This file cannot be read: binary_renamed.csv is not a text table").wait_for(timeout=30000)
+    page.get_by_text("binary_renamed.csv is not a text table (its content is binary): save it as CSV or XLSX").wait_for(
+        timeout=30000)
     page.close()
 
 
@@ -280,4 +283,205 @@ def test_the_candidate_map_draws_its_points_without_errors(chrome):
     page.wait_for_function("() => window.candidateMap && window.candidateMap.count === 2")
     assert page.locator(".leaflet-tooltip b").count() == 0 and "<b>Petropavlovsk</b>" in page.inner_text("body")
     assert page.locator("path.leaflet-interactive").count() == 2 and not errors, errors
+    page.close()
+
+
+# ---- the import, step by step (geo.importer) ------------------------------------------------------------
+
+from geo.importer import (  # noqa: E402  (the step-by-step tests below)
+    SAMPLE,
+    ImportProblem,
+    explain,
+    message_parts,
+    parse_coordinates,
+    point_check,
+    problem_of,
+    read_upload,
+    rule_decisions,
+    year_span,
+)
+
+LIMITS = {"max_bytes": 50_000_000, "max_rows": 1_000_000}
+
+
+def test_the_sample_register_is_what_its_readme_says():
+    raw = SAMPLE.read_bytes()
+    text = raw.decode("cp1251")
+    assert b"\r\n" in raw and text.count("\r\n") == text.count("\n")  # CRLF throughout
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    header = text.splitlines()[0].split(";")
+    assert {"Откуда прибыл", "Куда направлен", "Дата прибытия", "Кол-во чел."} <= set(header)
+    rows = [ln.split(";") for ln in text.splitlines()[1:]]
+    assert any(r[8] == "?" for r in rows) and any(r[6].startswith(("III.", "X.", "XI.")) for r in rows)
+    assert ["Житомир", "Северо-Казахстанская обл.", "1936"] in [r[4:7] for r in rows]
+    assert all(r[9] == "Образец (вымышленный)" and r[10].startswith("Образец, ф. 0") for r in rows)  # invented on purpose
+    readme = (SAMPLE.parent / "README.md").read_text("utf-8")
+    assert "Nothing in it is a historical fact" in readme and "invented" in readme
+
+
+def test_the_sample_register_imports_with_names_to_review_and_names_a_rule_decided():
+    t = read_upload(SAMPLE.read_bytes(), SAMPLE.name, **LIMITS)
+    assert (t.encoding, t.delimiter) == ("cp1251", ";")
+    g = bundled_gazetteer().fork()
+    r = join_records(to_canonical(t.frame)[0], bundled_borders(), g)
+    assert r.rows_in == 20 and len(r.rejected) == 0
+    todo = {d["name"]: d for d in places_to_review(r, g)}
+    assert {"Ямышево", "Караганада"} <= set(todo) and len(todo) >= 3
+    assert todo["Ямышево"]["why"][0] == "imp.why_not_found"
+    assert all(len(d["candidates"]) <= 4 for d in todo.values())
+    assert rule_decisions(r, g)  # at least one name several places bear was decided by a rule
+    assert year_span(r.accepted) == (1925, 1941)
+
+
+@pytest.mark.parametrize("forced, key", [("utf-8", "imp.err_encoding"), ("utf-16", "imp.err_encoding"),
+                                         ("koi8_r", "imp.err_garbled")])
+def test_a_wrong_forced_encoding_gets_a_plain_message_and_a_suggestion(forced, key):
+    with pytest.raises(ImportProblem) as got:
+        read_upload(SAMPLE.read_bytes(), SAMPLE.name, encoding=forced, **LIMITS)
+    assert got.value.key == key and got.value.values["guess"] == "Windows-1251"
+    for lang in ("en", "ru", "kk"):
+        text = got.value.text(lang)
+        assert "Windows-1251" in text and not any(w in text for w in ("codec", "decode", "position", "no column"))
+
+
+def test_a_reader_error_becomes_a_message_in_the_language():
+    with pytest.raises(TableError) as got:
+        read_upload((BAD / "one_column.csv").read_bytes(), "one_column.csv", **LIMITS)
+    p = problem_of(got.value)
+    assert p.key == "msg.one_column" and "разделитель" in p.text("ru")
+
+
+@pytest.mark.parametrize("lat, lon, key", [("49", "", "imp.coords_both"), ("", "77", "imp.coords_both"),
+                                           ("", "", "imp.coords_both"), ("сорок", "77", "imp.coords_number"),
+                                           ("nan", "77", "imp.coords_number"), ("91", "0", "imp.coords_range"),
+                                           ("51", "181", "imp.coords_range")])
+def test_typed_coordinates_need_both_numbers_in_range(lat, lon, key):
+    with pytest.raises(ImportProblem) as got:
+        parse_coordinates(lat, lon)
+    assert got.value.key == key
+
+
+def test_typed_coordinates_accept_a_decimal_comma():
+    assert parse_coordinates("51,88", " 77.47 ") == (51.88, 77.47)
+
+
+def test_a_typed_point_outside_what_the_record_names_is_flagged():
+    b = bundled_borders()
+    here = point_check("Ямышево (Павлодарская обл.)", 51.88, 77.47, 1942, b)
+    assert not here.outside and here.units == ["USSR", "Kazakh SSR", "Pavlodar Oblast"]
+    france = point_check("Ямышево (Павлодарская обл.)", 49.0, 2.0, 1942, b)
+    assert france.outside and france.units == ["France"] and "Франция" in france.text("ru")
+    assert not point_check("Odessa, Ukraine", 46.48, 30.73, 1941, b).outside
+    assert point_check("Odessa, Ukraine", 31.85, -102.37, 1941, b).outside  # Odessa, Texas
+    assert not point_check("Ямышево", 49.0, 2.0, 1942, b).outside  # names nothing to compare with
+
+
+def test_every_reason_the_corpus_and_the_sample_produce_is_said_in_russian_and_kazakh():
+    texts = set()
+    for p in [*BAD.glob("*.csv"), SAMPLE]:
+        try:
+            r = _import(p)
+        except TableError as exc:
+            texts.add(str(exc))
+            continue
+        texts |= {x for x in rows_report(r)["reason"] if x}
+    assert len(texts) > 10
+    unknown = [part for text in texts for part, k, _ in message_parts(text) if k is None]
+    assert not unknown, unknown
+    for text in texts:
+        assert explain(text, "ru") != text and explain(text, "kk") != text
+
+
+def test_a_rule_decision_is_listed_with_its_rule_and_can_be_overturned(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("Откуда прибыл;Куда направлен;Дата прибытия\nОдесса;Акмолинск;X.1941\n", encoding="utf-8")
+    g = bundled_gazetteer().fork()
+    r = join_records(to_canonical(read_table(src).frame)[0], bundled_borders(), g)
+    ruled = {d["name"]: d for d in rule_decisions(r, g)}
+    odessa = ruled["Одесса"]
+    assert odessa["chosen"]["country"] == "UA" and odessa["rules"]
+    assert {k for k, _ in odessa["rules"]} <= {"rule.hint", "rule.other_end", "rule.era_name", "rule.population",
+                                                "rule.focus", "rule.other"}
+    abroad = next(c for c in odessa["passed_over"] if c["country"] == "US")  # the namesake passed over is shown
+    sup = supplement_from_decisions({"Одесса": {"action": "candidate", **abroad, "label": "Odessa (US)"}})
+    again = join_records(to_canonical(read_table(src).frame)[0], bundled_borders(), g.with_supplement(sup))
+    assert again.accepted["origin_match"].iloc[0] == "user" and again.accepted["origin_lon"].iloc[0] < -100
+    assert rule_decisions(again, g.with_supplement(sup)) == []  # overturned: no longer the rule's
+
+
+# ---- the import page in Chromium: a first visit, the review, a wrong encoding -----------------------------
+
+def test_a_first_visitor_sees_the_whole_path_with_the_sample_in_one_click(chrome, app_url, artifacts):
+    from geo.i18n import catalog
+
+    ru = catalog("ru")
+    page = chrome.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url + "/Import?lang=ru")
+    page.get_by_role("heading", name=ru["import.title"]).wait_for(timeout=60000)
+    # the language can be chosen before anything is uploaded
+    page.locator("[data-testid=stSidebar]").get_by_role("combobox", name=ru["lang.label"]).wait_for(timeout=30000)
+    # one upload limit: the label and the uploader's own line say the same figure
+    uploader = page.locator("[data-testid=stFileUploader]").first
+    assert "до 50 МБ" in uploader.locator("[data-testid=stWidgetLabel]").inner_text()
+    line = page.evaluate("() => getComputedStyle(document.querySelector("
+                         "'[data-testid=stFileUploaderDropzoneInstructions] span'), '::after').content")
+    assert line == '"до 50 МБ на файл"', line
+    assert "50MB" in uploader.locator("[data-testid=stFileUploaderDropzoneInstructions] span").text_content()
+    page.get_by_role("button", name=ru["imp.try_sample"]).click()
+    page.get_by_text(ru["imp.rows_in"]).wait_for(timeout=60000)
+    wait_idle(page)
+    assert _metrics(page)[ru["imp.rows_in"]] == "20" and _metrics(page)[ru["imp.rejected"]] == "0"
+    assert page.get_by_text("Он вымышлен").count() == 1  # the sample says it is synthetic
+    assert "years=1925-1941" in page.url  # the map opens on the years of the records
+    frame = flow_frame(page)
+    frame.evaluate("() => window.atlasMap.setYear(null)")
+    assert frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).length") >= 10
+    for text in ("1. ", "Ямышево", "Караганада", ru["imp.by_rule"], "Одесса"):
+        assert page.get_by_text(text).count() >= 1, text
+    page.screenshot(path=str(artifacts / "import_sample_ru.png"), full_page=True)
+    assert not errors, errors
+    page.close()
+
+
+def test_typed_coordinates_are_checked_and_a_point_outside_the_named_region_is_flagged(chrome, app_url, tmp_path):
+    src = tmp_path / "named.csv"
+    src.write_text("Откуда прибыл;Куда направлен;Дата прибытия;Кол-во чел.\nЯмышево (Павлодарская обл.);Караганда;1942;7\n",
+                   encoding="utf-8")
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    _upload(page, app_url, src)
+    item = page.get_by_text("1. Ямышево (Павлодарская обл.)")
+    item.wait_for(timeout=30000)
+    page.get_by_text("type coordinates").first.click()
+    page.get_by_label("Latitude", exact=True).first.fill("49")  # the longitude forgotten
+    page.get_by_role("button", name="Apply decisions").click()
+    page.get_by_text("Give both a latitude and a longitude.").wait_for(timeout=30000)
+    wait_idle(page)
+    assert item.count() == 1  # nothing was saved: the name is still to review
+    page.get_by_text("type coordinates").first.click()
+    page.get_by_label("Latitude", exact=True).first.fill("49")
+    page.get_by_label("Longitude", exact=True).first.fill("2")
+    page.get_by_role("button", name="Apply decisions").click()
+    page.get_by_text("names Павлодарская обл., but the point 49.0, 2.0 lay in France in 1942").wait_for(timeout=30000)
+    page.get_by_text("Every place name is resolved (or decided).").wait_for(timeout=30000)
+    # a decision can be taken back
+    page.get_by_role("combobox", name="Reconsider these names").click()
+    page.get_by_role("option", name="Ямышево (Павлодарская обл.)").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Put them back for review").click()
+    page.get_by_text("1. Ямышево (Павлодарская обл.)").wait_for(timeout=30000)
+    page.close()
+
+
+def test_a_wrong_encoding_chosen_on_the_page_is_explained_without_a_traceback(chrome, app_url):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    _upload(page, app_url, SAMPLE)
+    page.get_by_role("combobox", name="Encoding").click()
+    page.get_by_role("option", name="KOI8-R").click()
+    page.get_by_text("the file looks like Windows-1251. Choose Windows-1251 as the encoding").wait_for(timeout=30000)
+    wait_idle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Traceback" not in page.content() and "no column for" not in page.content()
     page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from playwright.sync_api import Error as PlaywrightError
 
 from browserhelp import flow_frame
 
@@ -21,7 +22,7 @@ def _mine(page, want: str):
         try:
             frame.evaluate("() => window.atlasMap.setYear(null)")
             got = frame.evaluate("() => window.atlasMap.drawn().filter(f => f.y).map(f => f.o + '>' + f.d + ':' + f.p)")
-        except Exception:
+        except PlaywrightError:
             got = []
         if any(want in g for g in got):
             return got

@@ -10,15 +10,15 @@ from geo.i18n import t
 from geo.lecture import check_scenes, dump_scenes, lecture_html, load_scene_file
 from geo.records import TableError
 
-st.set_page_config(page_title="Migration atlas: lecture", layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(initial_sidebar_state="collapsed")
 S = st.session_state
-L = ui.language_selector()
+L = ui.lang()
 ui.guard()
 ds = ui.dataset()
 stories = check_scenes(ds.stories)
 mine = S.get("my_scenes", [])
 sets = {"ours": stories} | ({"mine": mine} if mine else {})
-which = (st.radio("Scenes", list(sets), key="lecture_set", horizontal=True, label_visibility="collapsed",
+which = (st.radio(t("lecture.scenes", L), list(sets), key="lecture_set", horizontal=True, label_visibility="collapsed",
                  format_func=lambda k: t(f"lecture.scenes_{k}", L)) if mine else "ours")
 scenes = sets[which]
 
@@ -43,10 +43,9 @@ components.html(html, height=720)
 st.caption(t("lecture.help", L))
 st.download_button(t("lecture.download", L), html.encode("utf-8"), "lecture.html", "text/html")
 
-with st.expander("My scenes: make, reorder, caption, save, load"):
-    st.caption("Add the view of the Flows page with its 'Add this view as a scene' button, or load a scene file. "
-               "Edit titles, captions and order here (the 'order' column sorts); download the file to reuse it.")
-    up = st.file_uploader("Load a scene file (YAML)", type=["yaml", "yml", "json"], key="scene_file")
+with st.expander(t("lecture.editor", L)):
+    st.caption(t("lecture.editor_caption", L))
+    up = st.file_uploader(t("lecture.load", L), type=["yaml", "yml", "json"], key="scene_file", max_upload_size=ui.upload_mb())
     if up is not None and S.get("scene_file_loaded") != up.file_id:
         try:
             S["my_scenes"] = load_scene_file(up.getvalue())
@@ -59,10 +58,18 @@ with st.expander("My scenes: make, reorder, caption, save, load"):
 
         table = pd.DataFrame([{"order": i + 1, "title": s["title"], "date": s["date"], "date_end": s["date_end"],
                                "view": s["view"], "group": s["group"], "caption": s["text"]} for i, s in enumerate(mine)])
-        edited = st.data_editor(table, hide_index=True, num_rows="dynamic", key="scene_editor", width="stretch",
-                                column_config={"view": st.column_config.SelectboxColumn(options=["europe", "ussr", "kazakhstan"]),
-                                               "group": st.column_config.SelectboxColumn(options=["place", "polity", "oblast"])})
-        if st.button("Apply these edits"):
+        edited = st.data_editor(
+            table, hide_index=True, num_rows="dynamic", key="scene_editor", width="stretch",
+            column_config={"order": st.column_config.NumberColumn(t("lecture.col_order", L)),
+                           "title": st.column_config.TextColumn(t("scene.title", L)),
+                           "date": st.column_config.TextColumn(t("col.date", L)),
+                           "date_end": st.column_config.TextColumn(t("col.date_end", L)),
+                           "view": st.column_config.SelectboxColumn(t("view.label", L), options=list(ui.VIEWS),
+                                                                    format_func=lambda v: t(f"view.{v}", L)),
+                           "group": st.column_config.SelectboxColumn(t("filters.group", L), options=["place", "polity", "oblast"],
+                                                                     format_func=lambda v: t(f"group.{v}", L)),
+                           "caption": st.column_config.TextColumn(t("scene.caption", L))})
+        if st.button(t("lecture.apply", L)):
             rows = edited.dropna(subset=["title", "date"]).sort_values("order", kind="stable")
             old = {s["title"]: s for s in mine}
             try:
@@ -73,4 +80,4 @@ with st.expander("My scenes: make, reorder, caption, save, load"):
                 st.rerun()
             except TableError as exc:
                 st.error(str(exc))
-        st.download_button("Download my scenes (YAML)", dump_scenes(mine).encode("utf-8"), "scenes.yaml", "text/yaml")
+        st.download_button(t("lecture.save", L), dump_scenes(mine).encode("utf-8"), "scenes.yaml", "text/yaml")

@@ -10,8 +10,7 @@ import ui
 from geo.dataset import DatasetError, load_sources, load_totals
 from geo.i18n import t
 
-st.set_page_config(page_title="Migration atlas: sources and method", layout="wide")
-L = ui.language_selector()
+L = ui.lang()
 st.title(t("sources.title", L))
 try:  # the bibliography and totals need no borders and no join: this page works when those fail
     sources, totals = load_sources(), load_totals()
@@ -20,11 +19,11 @@ except (DatasetError, OSError, ValueError) as exc:
     st.stop()
 st.subheader(t("sources.bibliography", L, n=len(sources)))
 st.caption(t("sources.bibliography_caption", L))
-st.dataframe(sources, hide_index=True, width="stretch")
+ui.table(sources, L)
 st.subheader(t("sources.totals", L))
-st.dataframe(totals.drop(columns=["total_best", "total_low", "total_high"]), hide_index=True, width="stretch")
+ui.table(totals.drop(columns=["total_best", "total_low", "total_high"]), L)
 root = Path(__file__).resolve().parent.parent
 for i, (title, path) in enumerate(((t("sources.records", L), root / "data/movements/README.md"),
                                     (t("sources.borders", L), root / "data/shapes/README.md"))):
-    with st.expander(title, expanded=i == 0):
+    with st.expander(title if L == "en" else t("sources.in_english", L, title=title), expanded=i == 0):
         st.markdown(path.read_text(encoding="utf-8"))

@@ -12,7 +12,6 @@ from geo.flows import aggregate, flows_geojson
 from geo.i18n import t
 from geo.mapview import layer_geojson
 
-st.set_page_config(page_title="Migration atlas: explorer", layout="wide")
 ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()
@@ -24,7 +23,7 @@ cols = ["id", "origin", "destination", "date", "date_end", "date_precision", "co
         "destination_polity", "destination_kz_region", "part_of", "warnings"]
 if "dataset" in rec:
     cols = ["dataset", *cols]
-st.dataframe(rec[cols], hide_index=True, width="stretch")
+ui.table(rec[cols], L)
 fl = aggregate(rec, group)
 day = dt.date(min(f.year_to, 1950), 7, 1)
 c1, c2, c3, c4 = st.columns(4)
