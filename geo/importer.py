@@ -214,34 +214,9 @@ def places_to_review(result: JoinResult, gazetteer: Gazetteer, decided: set[str]
     return sorted(out.values(), key=lambda d: -d["rows"])
 
 
-#: How the gazetteer's tie-break rules explain themselves in a note, and the catalog key of each.
-_RULES = (
-    (re.compile(r"the region named in the text \((?P<hint>.*)\)$"), "rule.hint"),
-    (re.compile(r"the state of the other end of the route \((?P<state>.*)\)$"), "rule.other_end"),
-    (re.compile(r"the name in use in (?P<year>\d+) \(not (?P<others>.*)\)$"), "rule.era_name"),
-    (re.compile(r"population \((?P<first>[\d,.]+) against at most (?P<second>[\d,.]+)\)$"), "rule.population"),
-    (re.compile(r"(?:the )?focus region.*?(?:\((?P<region>.*)\))?$"), "rule.focus"),
-)
-
-
-def rules_of(note: str) -> list[tuple[str, dict]]:
-    """The rules a note says chose a place ("2 candidates, chose by population (...)"), as catalog keys."""
-    if "candidates, chose by " not in note:
-        return []
-    why = note.split("candidates, chose by ", 1)[1]
-    out = []
-    for part in why.split("; "):
-        for pattern, rule in _RULES:
-            if m := pattern.match(part):
-                values = {k: v or "" for k, v in m.groupdict().items()}
-                for k in ("first", "second"):
-                    if k in values:
-                        values[k] = float(values[k].replace(",", ""))
-                out.append((rule, values))
-                break
-        else:
-            out.append(("rule.other", {"text": part}))
-    return out
+def rules_of(rule: str) -> list[tuple[str, dict]]:
+    """The tie-break rule that chose a place (the join's ``*_rule``), as a catalog key; none for a person's own decision."""
+    return [(f"rule.{rule}", {})] if rule and rule != "user_decision" else []
 
 
 def _same_place(a: dict, lat: float, lon: float) -> bool:
@@ -258,8 +233,8 @@ def rule_decisions(result: JoinResult, gazetteer: Gazetteer, decided: set[str] |
     acc = result.accepted
     out: dict[str, dict] = {}
     for end in ENDS:
-        notes = acc[f"{end}_note"].astype(str)
-        sub = acc[notes.str.contains("candidates, chose by ", regex=False) & acc[f"{end}_lat"].notna()]
+        rule = acc[f"{end}_rule"].astype(str)
+        sub = acc[(rule != "") & (rule != "user_decision") & acc[f"{end}_lat"].notna()]
         for name, g in sub.groupby(end, sort=False):
             if not str(name).strip() or name in decided:
                 continue
@@ -276,7 +251,7 @@ def rule_decisions(result: JoinResult, gazetteer: Gazetteer, decided: set[str] |
                 chosen = {"name": re.sub(r" \([A-Z]{2}\)$", "", str(first[f"{end}_place"])), "lat": lat, "lon": lon,
                           "country": str(first[f"{end}_place"])[-3:-1], "place_id": str(first[f"{end}_place_id"])}
                 cands.insert(0, chosen)
-            out[name] = {"name": name, "rows": len(g), "year": year, "rules": rules_of(str(first[f"{end}_note"])),
+            out[name] = {"name": name, "rows": len(g), "year": year, "rules": rules_of(str(first[f"{end}_rule"])),
                          "chosen": chosen, "passed_over": [c for c in cands if c is not chosen],
                          "candidates": (cands[:MAX_CANDIDATES] if chosen in cands[:MAX_CANDIDATES]
                                         else [chosen, *cands][:MAX_CANDIDATES])}
@@ -284,23 +259,8 @@ def rule_decisions(result: JoinResult, gazetteer: Gazetteer, decided: set[str] |
 
 
 def rules_text(rules: list[tuple[str, dict]], lang: str = "en") -> str:
-    """The rules that chose a place, in words of ``lang`` ("the state of the route's other end (СССР)")."""
-    from geo.i18n import fmt_int
-
-    parts = []
-    for rule, values in rules:
-        v = dict(values)
-        for k in ("first", "second"):
-            if k in v:
-                v[k] = fmt_int(v[k], lang)
-        if "state" in v:
-            v["state"] = unit_label(v["state"], lang)
-        if "region" in v:
-            v["region"] = f" ({v['region']})" if v["region"] else ""
-        if "others" in v:
-            v["others"] = re.sub(r"\(so named until (\d+)\)", lambda m: t("rule.named_until", lang, year=m[1]), v["others"])
-        parts.append(t(rule, lang, **v))
-    return "; ".join(parts)
+    """The rules that chose a place, in words of ``lang`` ("the atlas's region (Europe and the USSR)")."""
+    return "; ".join(t(rule, lang, **values) for rule, values in rules)
 
 
 def decision_text(decision: dict, lang: str = "en") -> str:
@@ -515,6 +475,8 @@ _MESSAGES = [(re.compile(p + _NEXT), k) for p, k in (
     (_END + r": the date (?P<date>.+?) spans an administrative change \((?P<change>.+?)\)", "msg.spans_admin_change"),
     (_END + r" lies just offshore on the simplified coast; drawn on the nearest coast", "msg.offshore"),
     (_END + " " + _QUOTED + r" matched by spelling to (?P<place>.+?) \(fuzzy:\d+\)", "msg.spelling"),
+    (_END + " " + _QUOTED + r": (?P<rule>[a-z_]+) chose (?P<place>.+?)", "msg.rule_chose"),
+    (r"passed over (?P<places>.+?)", "msg.passed_over"),
     (_END + " " + _QUOTED + r" unresolved: not in the gazetteer", "msg.not_found"),
     (_END + " " + _QUOTED + r" unresolved: no place given", "msg.no_place"),
     (_END + " " + _QUOTED + r" unresolved: (?:former name \(in use until \d+\); )?not offered: (?P<names>.+?); "
@@ -556,6 +518,8 @@ def _localise(values: dict, lang: str) -> dict:
         out["what"] = t(f"col.{out['what']}", lang)
     if "change" in out:
         out["change"] = unit_label(out["change"], lang)
+    if "rule" in out:
+        out["rule"] = t(f"rule.{out['rule']}", lang)
     return out
 
 

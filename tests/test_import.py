@@ -401,8 +401,10 @@ def test_a_rule_decision_is_listed_with_its_rule_and_can_be_overturned(tmp_path)
     ruled = {d["name"]: d for d in rule_decisions(r, g)}
     odessa = ruled["Одесса"]
     assert odessa["chosen"]["country"] == "UA" and odessa["rules"]
-    assert {k for k, _ in odessa["rules"]} <= {"rule.hint", "rule.other_end", "rule.era_name", "rule.population",
-                                                "rule.focus", "rule.other"}
+    from geo.gazetteer.rules import RULES
+
+    assert [k for k, _ in odessa["rules"]] == ["rule.focus_region"]
+    assert {k for k, _ in odessa["rules"]} <= {f"rule.{r.__name__}" for r in RULES}
     abroad = next(c for c in odessa["passed_over"] if c["country"] == "US")  # the namesake passed over is shown
     sup = supplement_from_decisions({"Одесса": {"action": "candidate", **abroad, "label": "Odessa (US)"}})
     again = join_records(to_canonical(read_table(src).frame)[0], bundled_borders(), g.with_supplement(sup))
