@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.borders import bundled_borders
-from geo.dataset import bundled_dataset, source_ids
+from geo.cards import record_cards as geo_record_cards
+from geo.dataset import bundled_dataset, source_ids  # noqa: F401  (app.py calls ui.source_ids)
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
+from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_int, t, unit_label, value_label
 from geo.mapview import flow_map_html
-from geo.i18n import LANG_NAMES, LANGS, flow_labels, fmt_date, fmt_int, t, unit_label, value_label
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
@@ -230,30 +231,8 @@ def filtered(f: Filters) -> pd.DataFrame:
 
 
 def record_cards(rec: pd.DataFrame, L: str = "en") -> dict[str, dict]:
-    """Text shown when a flow is clicked: date, count with its uncertainty, sources (in the visitor's language)."""
-    titles = dataset().sources.set_index("id")
-    out = {}
-    for r in rec.itertuples():
-        if pd.notna(r.count):
-            count = f"{'~' if r.count_approximate else ''}{fmt_int(r.count, L)} {t('map.people', L)}"
-        elif pd.notna(r.count_low):
-            count = f"≥ {fmt_int(r.count_low, L)}" if pd.isna(r.count_high) or r.count_high == r.count_low else ""
-        else:
-            count = t("map.count_unknown", L)
-        if pd.notna(r.count_low) and pd.notna(r.count_high) and r.count_high > r.count_low:
-            count += f" ({t('map.range', L)} {fmt_int(r.count_low, L)}–{fmt_int(r.count_high, L)})"
-        date = fmt_date(r.date, L) + (f" – {fmt_date(r.date_end, L)}" if r.date_end else "") + (" ?" if r.date_uncertain else "")
-        srcs = []
-        for s in source_ids(r.source):
-            if s in titles.index:
-                row = titles.loc[s]
-                srcs.append(f"{row.author}, {row.title} ({row.year}), {row.locator}")
-        if getattr(r, "dataset", "bundled") != "bundled":  # a user's own record: their source as written
-            srcs = [str(r.source) or "—"] + ([str(r.archival_ref)] if r.archival_ref else [])
-        what = (value_label("nat", r.nationality, L) if r.nationality else "—") + " · " + value_label("cat", r.category, L)
-        out[r.id] = {"date": date, "count": count.strip() or "—", "what": what,
-                     "route": f"{r.origin} → {r.destination}", "sources": srcs, "notes": r.notes}
-    return out
+    """Text shown when a flow is clicked (the one card builder, :func:`geo.cards.record_cards`)."""
+    return geo_record_cards(rec, dataset().sources, L)
 
 
 def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:

@@ -17,9 +17,10 @@ import pandas as pd
 import shapely
 
 from geo.borders import Borders
+from geo.cards import record_cards
 from geo.flows import Filters, aggregate, filter_records, flows_by_year
 from geo.i18n import fmt_int, t, value_label
-from geo.mapview import CATEGORY_COLORS, PALETTE, VIEWS, flow_map_html
+from geo.mapview import CATEGORY_COLORS, PALETTE, flow_map_html
 
 #: Map extents (lon_min, lon_max, lat_min, lat_max) of the views.
 EXTENTS = {"europe": (-12, 75, 33, 68), "ussr": (-5, 150, 30, 75), "kazakhstan": (44, 90, 38, 57)}
@@ -110,7 +111,7 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
     if len(kz):
         _polygons(ax, shapely.simplify(np.asarray(kz["geometry"], dtype=object), 0.02), ["none"] * len(kz), "#222222", 0.9, 2)
     peak = peak or max(float(flows["people"].max()) if len(flows) else 1.0, 1.0)
-    lw = lambda p: 1.5 + 14 * p / peak  # noqa: E731  linewidth in points
+    lw = lambda p: 1.5 + 14 * p / peak
     for r in flows.sort_values("people", ascending=False).itertuples():
         pts = _curve((r.origin_lon, r.origin_lat), (r.destination_lon, r.destination_lat))
         color = CATEGORY_COLORS.get(r.category, "#333333")
@@ -164,7 +165,7 @@ def render_bytes(records: pd.DataFrame, borders: Borders, f: Filters, fmt: str, 
     if fmt == "html":
         rec = filter_records(records, f)
         last = _last_day(f)
-        html = flow_map_html(borders, flows_by_year(rec, range(f.year_from, f.year_to + 1), group), _cards(rec),
+        html = flow_map_html(borders, flows_by_year(rec, range(f.year_from, f.year_to + 1), group), record_cards(rec, lang=lang),
                              first=dt.date(f.year_from, 1, 1), last=last, all_years=aggregate(rec, group), view=view,
                              title=title or f"Flows {f.year_from}-{f.year_to}", lang=lang)
         return html.encode("utf-8")
@@ -196,10 +197,3 @@ def _gif(records, borders, f: Filters, *, view: str, group: str, title: str | No
     out = io.BytesIO()
     frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=1500, loop=0)
     return out.getvalue()
-
-
-def _cards(rec: pd.DataFrame) -> dict[str, dict]:
-    return {r.id: {"date": r.date + (f" – {r.date_end}" if r.date_end else ""),
-                   "count": "count unknown" if pd.isna(r.count) else f"{r.count:,.0f}",
-                   "what": f"{r.nationality or 'mixed'} · {r.category}", "route": f"{r.origin} → {r.destination}",
-                   "sources": [str(r.source)], "notes": r.notes} for r in rec.itertuples()}
