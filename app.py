@@ -6,10 +6,10 @@ Thin by design: read the widgets and the URL, call ``geo``, render. Run with ``s
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.i18n import fmt_int, t
+from geo.mapview import VIEW_NAMES
 
 st.set_page_config(page_title="Migration atlas: flows", layout="wide")
 ui.guard()
@@ -24,21 +24,21 @@ c1.metric(t("metric.records", L), fmt_int(len(rec), L))
 c2.metric(t("metric.people", L), fmt_int(rec["count"].fillna(0).sum(), L))
 c3.metric(t("metric.unknown", L), fmt_int((~known).sum(), L))
 c4.metric(t("metric.sources", L), fmt_int(len({s for cell in rec["source"] for s in ui.source_ids(cell)}), L))
-VIEWS = ("europe", "ussr", "kazakhstan")
+VIEWS = VIEW_NAMES  # "fit" (the drawn flows) first: the default
 if "view" not in st.session_state:
-    v = st.query_params.get("view", "europe")
+    v = st.query_params.get("view", "fit")
     if v not in VIEWS:
         st.session_state["view_note"] = v
-        v = "europe"
+        v = "fit"
     st.session_state["view"] = v
 if st.session_state.get("view_note"):
     st.warning(t("note.unknown_view", L, value=repr(st.session_state["view_note"])))
 view = st.sidebar.radio(t("view.label", L), VIEWS, key="view", horizontal=True, format_func=lambda v: t(f"view.{v}", L))
-if view == "europe":
+if view == "fit":
     st.query_params.pop("view", None)
 elif st.query_params.get("view") != view:
     st.query_params["view"] = view
-components.html(ui.map_html(f, group, view), height=700)
+st.iframe(ui.map_html(f, group, view), height=700)
 ui.export_panel(f, group, view)
 with st.expander(t("scene.add_title", L)):
     cap_title = st.text_input(t("scene.title", L), f"{t('nav.flows', L)} {f.year_from}-{f.year_to}", key="scene_title")

@@ -73,7 +73,7 @@ async def _wait_map(page, title: str, timeout: float) -> None:
     await page.wait_for_function(
         """(t) => Array.from(document.querySelectorAll('iframe')).some(f => { try {
              const w = f.contentWindow; return !!(w.atlasMap && w.atlasMap.setYear)
-               && w.document.getElementById('map').getAttribute('aria-label').includes(t); } catch (e) { return false; } })""",
+               && w.atlasMap.map.getContainer().getAttribute('aria-label').includes(t); } catch (e) { return false; } })""",
         arg=title, polling=100, timeout=timeout * 1000)
 
 

@@ -4,7 +4,7 @@ The app's flow maps, every export (the offline HTML, the lecture download) and t
 :func:`record_cards`, so a record reads the same everywhere and in every language: its date as
 the language writes it, its count with the source's uncertainty (``~`` where the source says
 approximately, ``13,000–15,000`` for a range, ``≥ 3,000`` for a lower bound), what moved, the
-route, and its sources **as citations** (author, title, year, locator), never as ids or file
+route as the source writes it (the arrow's own heading names the places in the reader's language), and its sources **as citations** (author, title, year, locator), never as ids or file
 paths. A researcher's own record shows the source as they wrote it.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.i18n import fmt_date, fmt_int, place_label, t, value_label
+from geo.i18n import fmt_date, fmt_int, t, value_label
 
 
 def _flag(value: object) -> bool:
@@ -48,16 +48,6 @@ def count_text(count: float | None, low: float | None, high: float | None, appro
     if has(high):
         return f"≤ {fmt_int(high, lang)} {people}"
     return t("map.count_unknown", lang)
-
-
-def _end(r, end: str, own: bool, lang: str) -> str:
-    """An end of the route: as the researcher wrote it, or the gazetteer's place in the era's name and ``lang``."""
-    written = str(getattr(r, end, "") or "")
-    place, pid = getattr(r, f"{end}_place", None), getattr(r, f"{end}_place_id", None)
-    if own or not place or pd.isna(place):
-        return written
-    year = pd.to_datetime(getattr(r, "date_from", None), errors="coerce")
-    return place_label(str(pid or ""), str(place), None if pd.isna(year) else int(year.year), lang)
 
 
 def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en") -> dict[str, dict]:
@@ -103,6 +93,6 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
         out[str(r.id)] = {"date": date,
                           "count": count_text(get("count"), get("count_low"), get("count_high"),
                                               _flag(get("count_approximate")), lang),
-                          "what": what, "route": f"{_end(r, 'origin', own, lang)} → {_end(r, 'destination', own, lang)}",
+                          "what": what, "route": f"{get('origin', '')} → {get('destination', '')}",  # as the source writes it
                           "sources": srcs, "notes": str(get("notes") or "")}
     return out

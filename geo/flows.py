@@ -97,6 +97,10 @@ FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "o
                 "destination_lon", "people", "drawn", "low", "high", "approximate", "at_least", "records", "unknown", "categories", "ids"]
 
 
+#: Columns :func:`geo.areas.placed` adds to records and :func:`aggregate` carries to flows.
+AREA_COLUMNS = ["origin_area", "destination_area"]
+
+
 def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
     """One row per route **and category**: different kinds of movement are never summed into one arrow.
 
@@ -134,6 +138,9 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         # records from different datasets (the bundled data, a user's file) never share an arrow
         "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
+    areas = [c for c in AREA_COLUMNS if c in records]  # geo.areas.placed: what each end is drawn to
+    for c in areas:
+        df[c] = records[c].astype(str)
     placed = df[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
     df = df[placed & (df["origin"] != df["destination"])]  # an end with no place cannot be drawn
     if df.empty:
@@ -144,9 +151,9 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
         people=("people", "sum"), drawn=("drawn", "sum"), low=("low", "sum"), high=("high", "sum"),
         approximate=("approximate", "any"), at_least=("at_least", "any"), records=("id", "size"), unknown=("unknown", "sum"),
-        ids=("id", lambda s: list(s))).reset_index()
+        ids=("id", lambda s: list(s)), **{c: (c, "first") for c in areas}).reset_index()
     out["categories"] = out["category"].map(lambda c: [c])
-    return out[FLOW_COLUMNS].sort_values(["drawn", "records"], ascending=False).reset_index(drop=True)
+    return out[FLOW_COLUMNS + areas].sort_values(["drawn", "records"], ascending=False).reset_index(drop=True)
 
 
 def flows_by_year(records: pd.DataFrame, years: range, group: str) -> dict[int, pd.DataFrame]:

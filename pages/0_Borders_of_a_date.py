@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-import streamlit.components.v1 as components
 
+import ui
 from geo.borders import BordersError, bundled_borders
 from geo.mapview import borders_map_html
 
@@ -27,7 +27,7 @@ def _borders():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_html(day: str) -> str:
-    return borders_map_html(_borders(), day, title=f"Borders on {day}")
+    return borders_map_html(_borders(), day, title=f"Borders on {day}", assets="linked")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -72,7 +72,8 @@ try:
 except BordersError as exc:
     st.error(f"The border data could not be read: {exc}")
     st.stop()
-components.html(html, height=640)
+ui.static_assets()
+st.iframe(html, height=640)
 st.subheader(f"Units valid on {day.isoformat()}")
 st.caption("Text equivalent of the map. Precision: 1 approximate, 2 moderate, 3 fixed by treaty or decree. "
            "Sources are the treaties, decrees and encyclopedia entries of data/shapes/ledger/sources.yaml.")

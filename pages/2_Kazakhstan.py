@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.flows import oblast_arrivals
@@ -17,8 +16,7 @@ st.title(t("kz.title", L))
 st.caption(t("kz.caption", L))
 rec = ui.filtered(f)
 table = oblast_arrivals(rec)
-shade = tuple(sorted(zip(table["oblast"], table["people"].astype(float))))
-components.html(ui.map_html(f, "oblast", "kazakhstan", shade), height=700)
+st.iframe(ui.map_html(f, "oblast", "kazakhstan", shading=True), height=700)
 ui.export_panel(f, "oblast", "kazakhstan")
 props = ui.borders()["kazakh_regions"].props
 modern = dict(zip(props["name"], props["name_modern"].fillna("")))

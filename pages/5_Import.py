@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError
@@ -172,8 +171,9 @@ else:
                 lat = st.number_input(t("imp.lat", L), -90.0, 90.0, 0.0, format="%.4f", key=f"rv_lat_{k}")
                 lon = st.number_input(t("imp.lon", L), -180.0, 180.0, 0.0, format="%.4f", key=f"rv_lon_{k}")
             with b:
-                components.html(points_map_html(d["candidates"], dt.date(min(max(d["year"], 1919), 1950), 7, 1),
-                                                ui.borders(), height=220), height=230)
+                ui.static_assets()
+                st.iframe(points_map_html(d["candidates"], dt.date(min(max(d["year"], 1919), 1950), 7, 1),
+                                          ui.borders(), assets="linked"), height=230)
             picks[d["name"]] = (choice, labels, d["candidates"], lat, lon)
         if st.form_submit_button(t("imp.apply", L)):
             for name, (choice, labels, cands, lat, lon) in picks.items():
@@ -202,5 +202,5 @@ d1.download_button(t("imp.joined_csv", L), export_csv(cleaned), "joined.csv", "t
 d2.download_button(t("imp.joined_xlsx", L), export_xlsx(cleaned), "joined.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 f, group = ui.sidebar_filters()
-components.html(ui.map_html(f, group, "europe"), height=700)
-ui.export_panel(f, group, "europe")
+st.iframe(ui.map_html(f, group, "fit"), height=700)
+ui.export_panel(f, group, "fit")

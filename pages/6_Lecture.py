@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.i18n import t
@@ -33,15 +32,21 @@ except ValueError:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _stories_page(start: int, lang: str) -> str:
-    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang)
+def _stories_page(start: int, lang: str, assets: str) -> str:
+    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang, assets=assets)
 
 
-html = (_stories_page(start, L) if which == "ours" and ui.show_mode() == "bundled"
-        else lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start, lang=L))
-components.html(html, height=720)
+def _page(assets: str) -> str:
+    """The lecture page: ``linked`` in the app, ``inline`` (one offline file) for the download."""
+    if which == "ours" and ui.show_mode() == "bundled":
+        return _stories_page(start, L, assets)
+    return lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start, lang=L, assets=assets)
+
+
+ui.static_assets()
+st.iframe(_page("linked"), height=720)
 st.caption(t("lecture.help", L))
-st.download_button(t("lecture.download", L), html.encode("utf-8"), "lecture.html", "text/html")
+st.download_button(t("lecture.download", L), lambda: _page("inline").encode("utf-8"), "lecture.html", "text/html")
 
 with st.expander("My scenes: make, reorder, caption, save, load"):
     st.caption("Add the view of the Flows page with its 'Add this view as a scene' button, or load a scene file. "

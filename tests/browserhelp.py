@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from playwright.sync_api import Error as PlaywrightError
+
 
 def flow_frame(page, timeout: float = 60.0, title: str = ""):
     """The iframe holding a flow map (``window.atlasMap.setYear`` defined), waiting for Streamlit to send it.
@@ -16,9 +18,9 @@ def flow_frame(page, timeout: float = 60.0, title: str = ""):
         for f in page.frames[1:]:
             try:
                 if f.evaluate("(t) => !!(window.atlasMap && window.atlasMap.setYear) && "
-                              "document.getElementById('map').getAttribute('aria-label').includes(t)", title):
+                              "window.atlasMap.map.getContainer().getAttribute('aria-label').includes(t)", title):
                     return f
-            except Exception:  # a frame being replaced by a rerun
+            except PlaywrightError:  # a frame being replaced by a rerun
                 continue
         page.wait_for_timeout(200)  # lets Playwright process events (time.sleep would not)
     raise AssertionError("no flow map iframe")

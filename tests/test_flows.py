@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from maphelp import player_data
 
 from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset
@@ -74,13 +75,16 @@ def test_flow_map_is_offline_escaped_and_within_budget(rec):
     f = filter_records(rec, Filters(1941, 1941))
     cards = {i: {"date": hostile, "count": "1", "what": hostile, "route": hostile, "sources": [hostile], "notes": hostile}
              for i in f["id"]}
-    html = flow_map_html(bundled_borders(), flows_by_year(f, range(1941, 1942), "place"), cards,
-                         first=dt.date(1941, 1, 1), last=dt.date(1941, 12, 31))
-    ours = html.split("const D = ", 1)[1]  # our script and data (Leaflet's own source names its website in a string)
-    assert not re.search(r"https?://", ours)
-    assert not re.search(r"url\(['\"]?https?:", html) and not re.search(r"<(script|link|img)[^>]+(src|href)=['\"]?https?:", html)
-    assert "<img src=x" not in html and "</script><img" not in html
-    assert len(html.encode()) < 1_000_000, len(html.encode())  # one year's payload (issue: <= 1 MB)
+    for assets in ("inline", "linked"):
+        html = flow_map_html(bundled_borders(), flows_by_year(f, range(1941, 1942), "place"), cards,
+                             first=dt.date(1941, 1, 1), last=dt.date(1941, 12, 31), assets=assets)
+        data = player_data(html)
+        assert data["records"][f["id"].iloc[0]]["notes"] == hostile  # kept as data, intact
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
+        assert not re.search(r"""url\(['"]?(https?:)?//""", html)
+        assert "<img src=x" not in html and "</script><img" not in html
+        assert len(html.encode()) < 1_000_000, len(html.encode())  # one year's payload (issue: <= 1 MB)
+    assert 'src="/app/static/atlas/leaflet.js?v=' in html and "L.Map = " not in html  # linked: Leaflet not inlined
 
 
 def _synthetic(rows):
