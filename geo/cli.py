@@ -188,7 +188,11 @@ def _data_check(args: argparse.Namespace) -> int:
           f"{int((rec['count_low'] != rec['count_high']).fillna(False).sum())} with a low-high range")
     for name, table in summary(rec).items():
         print(f"\nby {name.replace('_', ' ')}:")
-        print(table.to_string(index=False))
+        print(table.to_string(index=name == "category_by_decade"))
+    print(f"\n{len(ds.events)} events on the policy timeline, {len(ds.repressions)} repression figures, "
+          f"{len(ds.lives)} lives ({sum(len(life['stations']) for life in ds.lives)} stations)")
+    if len(ds.events):
+        print(ds.events.groupby("kind").size().rename("events").to_frame().T.to_string())
     print("\nbreakdowns against their totals:")
     print(check_totals(rec, ds.totals)[["id", "parts", "parts_unknown", "parts_sum", "total_best", "total_low",
                                         "total_high", "complete", "status"]].to_string(index=False))
@@ -197,6 +201,25 @@ def _data_check(args: argparse.Namespace) -> int:
         print(f"problem: {line}", file=sys.stderr)
     print(f"\n{len(found)} problems")
     return 1 if found else 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    """Build the on-disk caches the app reads (GeoNames index, joined bundled records) before the first visitor."""
+    import os
+    import time
+
+    from geo.borders import bundled_borders
+    from geo.dataset import bundled_dataset
+    from geo.gazetteer import bundled_gazetteer
+
+    t0 = time.perf_counter()
+    bundled_borders()
+    bundled_gazetteer()
+    ds = bundled_dataset()
+    folder = os.environ.get("ATLAS_CACHE_DIR", "~/.cache/migration-atlas")
+    print(f"prepared in {time.perf_counter() - t0:.1f} s: borders, gazetteer, {len(ds.records)} bundled records "
+          f"joined; caches in {folder}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,5 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("data-check", help="check the bundled (or another) dataset and print its summary")
     d.add_argument("--folder", type=Path, help="folder with movements.csv, sources.csv, totals.csv, stories/")
     d.set_defaults(func=_data_check)
+    pr = sub.add_parser("prepare", help="build the caches the app reads, so the first visitor does not wait for them")
+    pr.set_defaults(func=_prepare)
     args = parser.parse_args(argv)
     return args.func(args)

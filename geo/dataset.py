@@ -8,7 +8,7 @@ every breakdown (``part_of``) is checked against, and the narrated stories.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from geo.borders import Borders, bundled_borders
-from geo.dates import parse_count
+from geo.dates import CountError, DateError, parse_count, parse_date
 from geo.gazetteer import Gazetteer, bundled_gazetteer
 from geo.join import JoinResult, join_records
 from geo.paths import MOVEMENTS_DIR, SHAPES_DIR
@@ -26,6 +26,18 @@ from geo.records import read_table, to_canonical
 SOURCE_FIELDS = ("id", "author", "title", "year", "publisher", "url", "locator", "kind", "language", "read", "notes")
 TOTAL_FIELDS = ("id", "label", "count", "count_low", "count_high", "unit", "date", "complete", "source", "notes")
 STORY_FIELDS = ("id", "title", "date", "text", "citations")
+EVENT_FIELDS = ("id", "date", "date_end", "kind", "title_en", "title_ru", "title_kk", "body", "number", "summary",
+                "place", "source", "locator", "checked")
+EVENT_KINDS = ("law", "decree", "order", "resolution", "institution", "aid", "operation")
+REPRESSION_FIELDS = ("id", "event", "date", "date_end", "place", "nationality", "what", "count", "count_low",
+                     "count_high", "source", "notes", "checked")
+REPRESSION_WHAT = ("arrested", "sentenced", "shot", "sent_to_camp", "exiled", "handed_over", "released")
+LIFE_FIELDS = ("id", "name", "title", "nationality", "category", "summary", "citations", "stations")
+STATION_FIELDS = ("date", "place", "kind", "text", "source")
+STATION_KINDS = ("arrival", "residence", "work", "study", "arrest", "prison", "trial", "camp", "exile",
+                 "special_settlement", "deportation", "handover", "release", "evacuation", "return", "death")
+#: Columns a place of an event, a repression figure or a life's station gets from the join.
+PLACE_FIELDS = ("lat", "lon", "match", "place", "polity", "republic", "kz_region", "note")
 
 
 class DatasetError(ValueError):
@@ -40,6 +52,9 @@ class Dataset:
     sources: pd.DataFrame
     totals: pd.DataFrame
     stories: list[dict]
+    events: pd.DataFrame = field(default_factory=lambda: _empty(EVENT_FIELDS))
+    repressions: pd.DataFrame = field(default_factory=lambda: _empty(REPRESSION_FIELDS))
+    lives: list[dict] = field(default_factory=list)
 
     @property
     def records(self) -> pd.DataFrame:
@@ -98,15 +113,147 @@ def load_stories(folder: Path | None = None) -> list[dict]:
     return stories
 
 
+def _empty(fields: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
+
+
+def _dates(df: pd.DataFrame, what: str) -> pd.DataFrame:
+    """``date_from``/``date_to`` of each row (its ``date``, or ``date``..``date_end``); a bad date is a DatasetError."""
+    starts, ends = [], []
+    for r in df.itertuples():
+        try:
+            d = parse_date(r.date)
+            e = parse_date(r.date_end) if str(getattr(r, "date_end", "") or "").strip() else None
+        except DateError as exc:
+            raise DatasetError(f"{what} {r.id}: {exc}") from None
+        starts.append(d.start)
+        ends.append(e.end if e is not None else d.end)
+    return df.assign(date_from=pd.Series(starts, index=df.index, dtype=object),
+                     date_to=pd.Series(ends, index=df.index, dtype=object))
+
+
+def load_events(path: Path | None = None) -> pd.DataFrame:
+    """The policy timeline (``events.csv``) with parsed ``date_from``/``date_to``; empty when the file is absent."""
+    path = Path(path or MOVEMENTS_DIR / "events.csv")
+    if not path.exists():
+        return _empty(EVENT_FIELDS)
+    return _dates(_read_csv(path, EVENT_FIELDS), "event")
+
+
+def load_repressions(path: Path | None = None) -> pd.DataFrame:
+    """Figures of repression (``repressions.csv``), long format, with parsed dates and ``best``/``low``/``high``."""
+    path = Path(path or MOVEMENTS_DIR / "repressions.csv")
+    if not path.exists():
+        return _empty(REPRESSION_FIELDS)
+    df = _dates(_read_csv(path, REPRESSION_FIELDS), "repression figure")
+    best, low, high, approx = [], [], [], []
+    for r in df.itertuples():
+        try:
+            c, lo, hi = parse_count(r.count), parse_count(r.count_low), parse_count(r.count_high)
+        except CountError as exc:
+            raise DatasetError(f"repression figure {r.id}: {exc}") from None
+        best.append(c.best)
+        low.append(lo.best if lo.best is not None else c.low)
+        high.append(hi.best if hi.best is not None else c.high)
+        approx.append(bool(c.approximate))
+    return df.assign(best=pd.array(best, dtype="Float64"), low=pd.array(low, dtype="Float64"),
+                     high=pd.array(high, dtype="Float64"), approximate=approx)
+
+
+def load_lives(folder: Path | None = None) -> list[dict]:
+    """The lives (``lives/*.yaml``), in file-name order; each station gets ``date_from``/``date_to``."""
+    folder = Path(folder or MOVEMENTS_DIR / "lives")
+    lives = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            life = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise DatasetError(f"{path.name} is not valid YAML: {exc}") from None
+        if not isinstance(life, dict) or any(k not in life for k in LIFE_FIELDS):
+            raise DatasetError(f"{path.name} needs the keys {', '.join(LIFE_FIELDS)}")
+        stations = life["stations"]
+        if not isinstance(stations, list) or not stations or not all(isinstance(s, dict) for s in stations):
+            raise DatasetError(f"{path.name}: stations must be a list of mappings")
+        out = []
+        for k, st in enumerate(stations, 1):
+            missing = [f for f in STATION_FIELDS if not str(st.get(f) or "").strip()]
+            if missing:
+                raise DatasetError(f"{path.name}: station {k} lacks {', '.join(missing)}")
+            try:
+                d = parse_date(str(st["date"]))
+                e = parse_date(str(st["date_end"])) if str(st.get("date_end") or "").strip() else None
+            except DateError as exc:
+                raise DatasetError(f"{path.name}: station {k}: {exc}") from None
+            out.append({**{f: str(st.get(f) or "") for f in (*STATION_FIELDS, "date_end", "locator")},
+                        "date_from": d.start, "date_to": e.end if e else d.end})
+        lives.append({**life, "citations": list(life.get("citations") or []), "records": list(life.get("records") or []),
+                      "stations": out})
+    return lives
+
+
+def join_places(names: list[str], dates: list[str], borders: Borders, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Where named places lay on their dates, through the same join as the records.
+
+    Each name becomes a one-place record (origin and destination the same), so an event's
+    or a station's place is resolved by exactly the rules a movement's ends are. Returns
+    one row per name with :data:`PLACE_FIELDS`.
+    """
+    if not names:
+        return _empty(PLACE_FIELDS)
+    frame = pd.DataFrame({"id": [f"p{k}" for k in range(len(names))], "origin": names, "destination": names,
+                          "date": dates})
+    joined = join_records(frame, borders, gazetteer)
+    out = pd.DataFrame({f: joined.accepted[f"origin_{f}"] for f in PLACE_FIELDS})
+    out.index = joined.accepted["id"].to_numpy()
+    for r in joined.rejected.itertuples():  # a bad date: reported by the loader already; keep the row unplaced
+        out.loc[r.id] = {f: ("unresolved" if f == "match" else "") for f in PLACE_FIELDS}
+    return out.loc[frame["id"]].reset_index(drop=True)
+
+
+def _place_events(events: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Events and repression figures with ``place_*`` columns where a place is given."""
+    out = events.copy()
+    for f in PLACE_FIELDS:
+        out[f"place_{f}"] = pd.Series("", index=out.index, dtype=object)
+    has = out["place"].astype(str).str.strip() != ""
+    if has.any():
+        where = join_places(out.loc[has, "place"].tolist(), out.loc[has, "date"].tolist(), borders, gazetteer)
+        for f in PLACE_FIELDS:
+            out.loc[has, f"place_{f}"] = where[f].to_numpy(object)
+    return out
+
+
+def _place_lives(lives: list[dict], borders: Borders, gazetteer: Gazetteer) -> list[dict]:
+    """Each life's stations with the place of their date (``lat``, ``lon``, ``polity`` ...)."""
+    stations = [(i, k) for i, life in enumerate(lives) for k in range(len(life["stations"]))]
+    if not stations:
+        return lives
+    where = join_places([lives[i]["stations"][k]["place"] for i, k in stations],
+                        [lives[i]["stations"][k]["date"] for i, k in stations], borders, gazetteer)
+    out = [{**life, "stations": [dict(s) for s in life["stations"]]} for life in lives]
+    for (i, k), row in zip(stations, where.to_dict("records")):
+        out[i]["stations"][k].update({f"place_{f}": v for f, v in row.items()})
+    return out
+
+
 def load_dataset(folder: Path | None = None, borders: Borders | None = None,
                  gazetteer: Gazetteer | None = None) -> Dataset:
     """Read and join the movement records of ``folder`` (default: the bundled data)."""
     folder = Path(folder or MOVEMENTS_DIR)
+    borders, gazetteer = borders or bundled_borders(), gazetteer or bundled_gazetteer()
     table = read_table(folder / "movements.csv")
     frame, _ = to_canonical(table.frame)
-    joined = join_records(frame, borders or bundled_borders(), gazetteer or bundled_gazetteer())
-    return Dataset(joined, load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
-                   load_stories(folder / "stories"))
+    joined = join_records(frame, borders, gazetteer)
+    return _with_timeline(Dataset(joined, load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
+                                  load_stories(folder / "stories")), folder, borders, gazetteer)
+
+
+def _with_timeline(ds: Dataset, folder: Path, borders: Borders, gazetteer: Gazetteer) -> Dataset:
+    """The dataset with its events, repression figures and lives, their places joined."""
+    ds.events = _place_events(load_events(folder / "events.csv"), borders, gazetteer)
+    ds.repressions = _place_events(load_repressions(folder / "repressions.csv"), borders, gazetteer)
+    ds.lives = _place_lives(load_lives(folder / "lives"), borders, gazetteer)
+    return ds
 
 
 def _join_cache_path(folder: Path) -> Path | None:
@@ -159,8 +306,9 @@ def _cached_join(folder: Path) -> JoinResult:
 def bundled_dataset() -> Dataset:
     """The bundled dataset, read and joined once per process (and cached on disk between runs)."""
     folder = MOVEMENTS_DIR
-    return Dataset(_cached_join(folder), load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
-                   load_stories(folder / "stories"))
+    ds = Dataset(_cached_join(folder), load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
+                 load_stories(folder / "stories"))
+    return _with_timeline(ds, folder, bundled_borders(), bundled_gazetteer())
 
 
 def check_totals(records: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
@@ -201,6 +349,7 @@ def summary(records: pd.DataFrame) -> dict[str, pd.DataFrame]:
                                 people=("count", "sum")).reset_index()
         t["people"] = t["people"].round().astype("Int64")
         out[col] = t.sort_values(["records", col], ascending=[False, True]).reset_index(drop=True)
+    out["category_by_decade"] = pd.crosstab(df["category"], df["decade"], margins=True, margins_name="all")
     return out
 
 
@@ -226,4 +375,86 @@ def problems(ds: Dataset) -> list[str]:
     bad = check_totals(rec, ds.totals)
     out += [f"total {b.id}: parts add to {b.parts_sum:,.0f}, {b.status} against {b.total_low}..{b.total_high} "
             f"(best {b.total_best})" for b in bad[bad["status"] != "ok"].itertuples()]
+    for r in rec.itertuples():
+        if any(w in str(r.warnings) for w in ("count_low is above count_high", "count is outside count_low..count_high")):
+            out.append(f"{r.id}: count outside its bounds (low <= best <= high fails)")
+    out += event_problems(ds.events, known)
+    out += repression_problems(ds.repressions, set(ds.events["id"]), known)
+    out += life_problems(ds.lives, known, set(rec["id"]))
     return out
+
+
+def _place_problem(what: str, name: str, match: str) -> list[str]:
+    if match in ("unresolved", "ambiguous") or str(match).startswith("fuzzy"):
+        return [f"{what}: place {name!r} is {match}"]
+    return []
+
+
+def event_problems(events: pd.DataFrame, known_sources: set[str]) -> list[str]:
+    """Every event has a known kind, three titles, a summary, a cited source with a locator and a resolvable place."""
+    out = []
+    for r in events.itertuples():
+        what = f"event {r.id}"
+        if r.kind not in EVENT_KINDS:
+            out.append(f"{what}: kind {r.kind!r} is not one of {', '.join(EVENT_KINDS)}")
+        out += [f"{what}: no {c}" for c in ("title_en", "title_ru", "title_kk", "summary", "locator")
+                if not str(getattr(r, c)).strip()]
+        out += _sources_problems(what, r.source, known_sources)
+        if r.date_to < r.date_from:
+            out.append(f"{what}: date_end is before date")
+        if str(r.place).strip():
+            out += _place_problem(what, r.place, r.place_match)
+    return out
+
+
+def repression_problems(rep: pd.DataFrame, event_ids: set[str], known_sources: set[str]) -> list[str]:
+    """Every figure belongs to a known event, says what it counts, has a count within its bounds and a source."""
+    out = []
+    for r in rep.itertuples():
+        what = f"repression figure {r.id}"
+        if r.event not in event_ids:
+            out.append(f"{what}: event {r.event!r} not in events.csv")
+        if r.what not in REPRESSION_WHAT:
+            out.append(f"{what}: what {r.what!r} is not one of {', '.join(REPRESSION_WHAT)}")
+        if pd.isna(r.best) and pd.isna(r.low):
+            out.append(f"{what}: no figure")
+        lo = r.low if pd.notna(r.low) else r.best
+        hi = r.high if pd.notna(r.high) else r.best
+        if pd.notna(lo) and pd.notna(hi) and not (lo <= hi and (pd.isna(r.best) or lo <= r.best <= hi)):
+            out.append(f"{what}: low <= best <= high fails ({r.low}, {r.best}, {r.high})")
+        out += _sources_problems(what, r.source, known_sources)
+        out += _place_problem(what, r.place, r.place_match)
+    return out
+
+
+def life_problems(lives: list[dict], known_sources: set[str], record_ids: set[str]) -> list[str]:
+    """Every life is cited, its stations are in date order, cited, of a known kind, and their places resolve."""
+    from geo.vocabulary import CATEGORIES
+
+    out = []
+    for life in lives:
+        what = f"life {life['id']}"
+        if life["category"] not in CATEGORIES:
+            out.append(f"{what}: category {life['category']!r} is not in the vocabulary")
+        if not life["citations"]:
+            out.append(f"{what}: no citations")
+        out += [f"{what}: citation {c!r} not in sources.csv" for c in life["citations"] if c not in known_sources]
+        out += [f"{what}: record {r!r} not in movements.csv" for r in life["records"] if r not in record_ids]
+        prev = None
+        for k, st in enumerate(life["stations"], 1):
+            here = f"{what} station {k}"
+            if st["kind"] not in STATION_KINDS:
+                out.append(f"{here}: kind {st['kind']!r} is not one of {', '.join(STATION_KINDS)}")
+            out += _sources_problems(here, st["source"], known_sources)
+            if prev is not None and st["date_from"] < prev:
+                out.append(f"{here}: dated {st['date']}, before the station above it")
+            prev = st["date_from"]
+            out += _place_problem(here, st["place"], st.get("place_match", "unresolved"))
+    return out
+
+
+def _sources_problems(what: str, cell: str, known: set[str]) -> list[str]:
+    ids = source_ids(cell)
+    if not ids:
+        return [f"{what}: no source"]
+    return [f"{what}: source {s!r} not in sources.csv" for s in ids if s not in known]

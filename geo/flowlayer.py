@@ -123,7 +123,7 @@ class FlowLayer(AtlasAssets, MacroElement):
     assets = ("atlas.css", "atlas.js", "player.js")
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = Atlas.player({{ this._parent.get_name() }}, {{ this.data_json }});
+        var {{ this.get_name() }} = window.atlasMap = Atlas.player({{ this._parent.get_name() }}, {{ this.data_json }});
         {% endmacro %}
     """)
 

@@ -101,7 +101,7 @@ class LectureLayer(AtlasAssets, MacroElement):
     assets = ("atlas.css", "atlas.js", "lecture.js")
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = Atlas.lecture({{ this._parent.get_name() }}, {{ this.data_json }});
+        var {{ this.get_name() }} = window.lecture = Atlas.lecture({{ this._parent.get_name() }}, {{ this.data_json }});
         {% endmacro %}
     """)
 
