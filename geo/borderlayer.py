@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -150,17 +151,25 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     if layer == "polities" and len(geoms):
         names = table["name"].astype(str).to_numpy()
         uniq, inv = np.unique(names, return_inverse=True)
-        per_name = np.array([shapely.union_all(geoms[inv == k]) for k in range(len(uniq))], dtype=object)
+        counts = np.bincount(inv)
+        per_name = np.array([geoms[inv == k][0] if counts[k] == 1 else shapely.union_all(geoms[inv == k])
+                             for k in range(len(uniq))], dtype=object)
         c = greedy_colors(per_name)
         colors = [c[k] for k in inv]
+    cols = [k for k in props if k in table.columns]
     feats = []
-    for i, geom in enumerate(geoms):
-        row = table.iloc[i]
-        p = {k: _clean(row[k]) for k in props if k in row.index and _clean(row[k]) not in (None, "")}
+    for i, (geom, row) in enumerate(zip(geoms, table[cols].to_dict("records"))):
+        p = {k: _clean(row[k]) for k in cols if _clean(row[k]) not in (None, "")}
         p["color"] = int(colors[i])
         dec = 1 if outline[i] else decimals
         feats.append({"p": p, "g": encode_geometry(geom, dec), "s": 10 ** dec})
     return {"type": "EncodedFeatures", "features": feats}
+
+
+@lru_cache(maxsize=48)
+def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float) -> str:
+    """:func:`layer_features_between` as page JSON, kept for the next map of the same layer and period."""
+    return safe_json(layer_features_between(borders, layer, first, last, tolerance))
 
 
 class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
@@ -204,9 +213,8 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
         first_d = dt.date.fromisoformat(str(first)[:10]) if first is not None else last_d
         self._name = "DatedBorders"
         self.day = day or last_d.isoformat()
-        data = {k: layer_features_between(borders, k, first_d, last_d,
-                                          tolerance if k == "polities" else tolerance / 4 if k == "kazakh_regions"
-                                          else tolerance) for k in layers}
-        data.update({"palette": PALETTE, "lang": lang, "detail": detail,
-                     "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
-        self.data_json = safe_json(data)
+        rest = safe_json({"palette": PALETTE, "lang": lang, "detail": detail,
+                          "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
+        parts = [f'"{k}":' + _layer_json(borders, k, first_d, last_d, tolerance / 4 if k == "kazakh_regions" else tolerance)
+                 for k in layers]
+        self.data_json = "{" + ",".join(parts) + "," + rest[1:]

@@ -217,8 +217,12 @@ def _prepare(args: argparse.Namespace) -> int:
     bundled_gazetteer()
     ds = bundled_dataset()
     folder = os.environ.get("ATLAS_CACHE_DIR", "~/.cache/migration-atlas")
+    from geo.assets import publish
+    from geo.paths import ROOT
+
+    static = publish(ROOT / "static")  # Leaflet and the map scripts for Streamlit's static serving
     print(f"prepared in {time.perf_counter() - t0:.1f} s: borders, gazetteer, {len(ds.records)} bundled records "
-          f"joined; caches in {folder}")
+          f"joined; caches in {folder}; map assets in {static}")
     return 0
 
 
