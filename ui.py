@@ -299,11 +299,11 @@ _MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _bundled_export(f: Filters, group: str, view: str, fmt: str, L: str, year: int | None) -> bytes:
+def _bundled_export(f: Filters, group: str, view: str, fmt: str, L: str, year: int | None, kazakhstan: bool) -> bytes:
     from geo.render import render_bytes
 
     return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group, lang=L, year=year,
-                        sources=dataset().sources)
+                        sources=dataset().sources, kazakhstan=kazakhstan)
 
 
 # "Prepare the file" is a button that reads the year the map was stepped to from the address (the map
@@ -333,8 +333,10 @@ def _prepare_button():
     return st.components.v2.component("atlas_prepare_export", css=_PREPARE_CSS, js=_PREPARE_JS)
 
 
-def export_panel(f: Filters, group: str, view: str) -> None:
-    """Exports of the current view with its filters and the year stepped to in the map, made on request."""
+def export_panel(f: Filters, group: str, view: str, shading: bool = False) -> None:
+    """Exports of the current view with its filters and the year stepped to in the map, made on request.
+
+    ``shading``: the Kazakhstan page's map (as :func:`map_html`)."""
     from geo.mapview import map_title
     from geo.render import render_bytes
 
@@ -343,7 +345,7 @@ def export_panel(f: Filters, group: str, view: str) -> None:
         c1, c2 = st.columns([3, 2])
         label = c1.selectbox(t("export.format", L), list(EXPORT_FORMATS), key="export_format")
         fmt = EXPORT_FORMATS[label]
-        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"), L)
+        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"), L, shading)
         with c2:
             res = _prepare_button()(key="export_go", data={"label": t("export.prepare", L)}, on_prepare_change=lambda: None)
         asked = getattr(res, "prepare", None)
@@ -351,9 +353,9 @@ def export_panel(f: Filters, group: str, view: str) -> None:
             raw = (asked or {}).get("year")
             year = int(raw) if raw and str(raw).isdigit() and f.year_from <= int(raw) <= f.year_to and fmt != "gif" else None
             with st.spinner(t("export.rendering", L)):
-                data = (_bundled_export(f, group, view, fmt, L, year) if show_mode() == "bundled" else
+                data = (_bundled_export(f, group, view, fmt, L, year, shading) if show_mode() == "bundled" else
                         render_bytes(records(), active_borders(), f, fmt, view=view, group=group, lang=L, year=year,
-                                     sources=dataset().sources))
+                                     sources=dataset().sources, kazakhstan=shading))
             st.session_state["export"] = (sig, year, data)
         got = st.session_state.get("export")
         if got and got[0] == sig:

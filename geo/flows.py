@@ -59,6 +59,19 @@ def destination_region(records: pd.DataFrame) -> pd.Series:
     return out.where(out != "", records["destination_place"].astype(str))
 
 
+#: The republic of Kazakhstan under its names of the period (the autonomy inside the RSFSR until December 1936).
+KAZAKH_UNITS = ("Kazakh SSR", "Kazakh ASSR", "Kirghiz ASSR")
+
+
+def touches_kazakhstan(records: pd.DataFrame) -> pd.Series:
+    """Records with an end in Kazakhstan on their date (an oblast of it, or the republic as a whole)."""
+    out = pd.Series(False, index=records.index)
+    for end in ENDS:
+        kz = records.get(f"{end}_kz_region", pd.Series("", index=records.index)).fillna("").astype(str) != ""
+        out |= kz | _republic(records, end).isin(KAZAKH_UNITS)
+    return out
+
+
 def filter_records(records: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """Records whose dates overlap the year range and whose values pass the filters."""
     first, last = years_of(records)

@@ -258,15 +258,19 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
     ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
-    (0: all), and with ``shading`` the Kazakh oblasts shaded by the arrivals of the year shown.
+    (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
+    its oblasts shaded by the arrivals of the year shown.
     """
     from geo.areas import placed
     from geo.cards import record_cards
     from geo.flowlayer import oblast_shading
-    from geo.flows import aggregate, filter_records, flows_by_year, largest
+    from geo.flows import aggregate, filter_records, flows_by_year, largest, touches_kazakhstan
     from geo.i18n import flow_labels
 
-    rec = placed(filter_records(records, f), borders, group)
+    rec = filter_records(records, f)
+    if shading:
+        rec = rec[touches_kazakhstan(rec).to_numpy()]
+    rec = placed(rec, borders, group)
     years = range(f.year_from, f.year_to + 1)
     labels = flow_labels(rec, group, lang) if len(rec) else {}
 

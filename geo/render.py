@@ -22,7 +22,7 @@ import shapely
 from geo.areas import BEND, SYMBOL, area_shape, bends, bezier, clip, placed
 from geo.borderlayer import PALETTE, greedy_colors
 from geo.borders import Borders
-from geo.flows import Filters, aggregate, filter_records
+from geo.flows import Filters, aggregate, filter_records, touches_kazakhstan
 from geo.i18n import flow_labels, fmt_int, t, value_label
 from geo.mapview import CATEGORY_COLORS, SEA, VIEWS, WIDTH_SCALES, flows_page, map_title
 
@@ -150,14 +150,15 @@ def _sources_line(records: pd.DataFrame, sources: pd.DataFrame | None, lang: str
 def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: str = "fit", group: str = "place",
                   title: str | None = None, source_line: str = "", size: tuple[float, float] = (19.2, 10.8),
                   dpi: int = 100, peak: float | None = None, lang: str = "en", sources: pd.DataFrame | None = None,
-                  extent: tuple[float, float, float, float] | None = None) -> Figure:
+                  extent: tuple[float, float, float, float] | None = None, kazakhstan: bool = False) -> Figure:
     """A matplotlib figure of the flows of ``records`` passing ``f`` over the borders of the period's end.
 
     Drawn by the rules of the pages: one arrow per route and category, the flows map type's width
     scale (``1 px = N people``, :data:`geo.mapview.WIDTH_SCALES`; ``peak`` is ignored), a pale band
     for a range, dashed where no count is known, area ends drawn to the area's edge or to a
     labelled symbol (:mod:`geo.areas`), sources as citations. ``extent`` fixes the view (the frames
-    of an animation share one).
+    of an animation share one). ``kazakhstan``: the Kazakhstan page's map, only the flows with an end
+    in Kazakhstan.
     """
     import matplotlib
 
@@ -166,7 +167,10 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    rec = placed(filter_records(records, f), borders, group)
+    rec = filter_records(records, f)
+    if kazakhstan:
+        rec = rec[touches_kazakhstan(rec).to_numpy()]
+    rec = placed(rec, borders, group)
     flows = aggregate(rec, group)
     labels = flow_labels(rec, group, lang) if len(rec) else {}
     day = _last_day(f)
@@ -241,8 +245,8 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
                        linestyle="none", label=t("map.area_symbol", lang))]
     for h in handles:
         h.set_label("\n".join(textwrap.wrap(h.get_label(), 30)))
-    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=12, title=t("map.legend", lang),
-                    title_fontsize=13, frameon=False, alignment="left")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=12, title=t("map.legend", lang),
+              title_fontsize=13, frameon=False, alignment="left")
     fig.text(0.01 + box_w + 0.008, 0.09, "\n".join(textwrap.wrap(
         ". ".join(x.rstrip(".") for x in (
             t("map.scale", lang).replace("{n}", fmt_int(scale["per_px"], lang)),
@@ -256,14 +260,14 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
 
 def render_file(records: pd.DataFrame, borders: Borders, f: Filters, out: Path, *, view: str = "fit",
                 group: str = "place", title: str | None = None, lang: str = "en", year: int | None = None,
-                sources: pd.DataFrame | None = None) -> Path:
+                sources: pd.DataFrame | None = None, kazakhstan: bool = False) -> Path:
     """Write ``out`` as PNG (1920×1080), SVG, PDF, HTML (offline interactive map) or GIF (one frame per year)."""
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {out.suffix!r}; use one of {', '.join('.' + x for x in FORMATS)}")
     data = render_bytes(records, borders, f, fmt, view=view, group=group, title=title, lang=lang, year=year,
-                        sources=sources)
+                        sources=sources, kazakhstan=kazakhstan)
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         tmp.write_bytes(data)
@@ -276,24 +280,27 @@ def render_file(records: pd.DataFrame, borders: Borders, f: Filters, out: Path, 
 
 def render_bytes(records: pd.DataFrame, borders: Borders, f: Filters, fmt: str, *, view: str = "fit",
                  group: str = "place", title: str | None = None, lang: str = "en", year: int | None = None,
-                 sources: pd.DataFrame | None = None) -> bytes:
+                 sources: pd.DataFrame | None = None, kazakhstan: bool = False) -> bytes:
     """The export as bytes (for download buttons); see :func:`render_file`.
 
     ``year``: the year stepped to in the map. The interactive HTML keeps the whole period and opens
     at that year; a still image (PNG, SVG, PDF) shows that year alone; the GIF always plays every year.
-    The filters are in every title.
+    The filters are in every title. ``kazakhstan``: the Kazakhstan page's map (flows with an end in
+    Kazakhstan, oblasts shaded by year).
     """
     import matplotlib.pyplot as plt
 
     if fmt == "html":
         html = flows_page(records, borders, f, group, view=view, lang=lang, sources=sources, year=year,
-                          shading=view == "kazakhstan" or group == "oblast", assets="inline", title=title)
+                          shading=kazakhstan, assets="inline", title=title)
         return html.encode("utf-8")
     if fmt == "gif":
-        return _gif(records, borders, f, view=view, group=group, title=title, lang=lang, sources=sources)
+        return _gif(records, borders, f, view=view, group=group, title=title, lang=lang, sources=sources,
+                    kazakhstan=kazakhstan)
     if year is not None and f.year_from <= year <= f.year_to:
         f = replace(f, year_from=year, year_to=year)
-    fig = render_figure(records, borders, f, view=view, group=group, title=title, lang=lang, sources=sources).fig
+    fig = render_figure(records, borders, f, view=view, group=group, title=title, lang=lang, sources=sources,
+                        kazakhstan=kazakhstan).fig
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=100)
     plt.close(fig)
@@ -301,19 +308,19 @@ def render_bytes(records: pd.DataFrame, borders: Borders, f: Filters, fmt: str, 
 
 
 def _gif(records, borders, f: Filters, *, view: str, group: str, title: str | None, lang: str = "en",
-         sources: pd.DataFrame | None = None) -> bytes:
+         sources: pd.DataFrame | None = None, kazakhstan: bool = False) -> bytes:
     import matplotlib.pyplot as plt
     from PIL import Image
 
     # one view for every frame: the drawn flows of the whole period (or the preset)
     whole = render_figure(records, borders, f, view=view, group=group, title=title, size=(6.4, 3.6), lang=lang,
-                          sources=sources)
+                          sources=sources, kazakhstan=kazakhstan)
     extent = (*whole.fig.axes[0].get_xlim(), *whole.fig.axes[0].get_ylim())
     plt.close(whole.fig)
     frames = []
     for y in range(f.year_from, f.year_to + 1):
         fig = render_figure(records, borders, replace(f, year_from=y, year_to=y), view=view, group=group, title=title,
-                            size=(12.8, 7.2), lang=lang, sources=sources, extent=extent).fig
+                            size=(12.8, 7.2), lang=lang, sources=sources, extent=extent, kazakhstan=kazakhstan).fig
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100)
         plt.close(fig)

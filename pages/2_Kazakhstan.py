@@ -17,7 +17,7 @@ st.caption(t("kz.caption", L))
 rec = ui.filtered(f)
 table = oblast_arrivals(rec)
 st.iframe(ui.map_html(f, "oblast", "kazakhstan", shading=True), height=700)
-ui.export_panel(f, "oblast", "kazakhstan")
+ui.export_panel(f, "oblast", "kazakhstan", shading=True)
 props = ui.borders()["kazakh_regions"].props
 modern = dict(zip(props["name"], props["name_modern"].fillna("")))
 table.insert(1, "today", table["oblast"].map(modern).fillna(""))

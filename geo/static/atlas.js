@@ -181,7 +181,11 @@ window.Atlas = (function(){
     map.on('zoomend', () => draw(current));  // arrowheads and symbol cuts are measured in pixels
     return {layer: group, draw: draw, width: width, countText: countText, tipLines: tipLines, routeText: routeText,
             drawn: () => group.getLayers().filter(l => l.feature).map(l => l.feature),
-            tips: () => group.getLayers().filter(l => l.feature).map(l => l.tip)};
+            tips: () => group.getLayers().filter(l => l.feature).map(l => l.tip),
+            // for tests: each arrow's figure and drawn width, its path, and the outlines shown while one is hovered
+            widths: () => group.getLayers().filter(l => l.feature).map(l => [l.feature.w, l.options.weight]),
+            paths: () => group.getLayers().filter(l => l.feature).map(l => l.getLatLngs().map(p => [p.lat, p.lng])),
+            highlighted: () => hi.getLayers().length};
   }
 
   // ---- the legend: categories, the one width scale, ranges, areas, your records, shading ---------------
@@ -242,6 +246,12 @@ window.Atlas = (function(){
     map.setMaxBounds([[-85, -180], [85, 180]]); map.options.maxBoundsViscosity = 1.0;
     fit(); map.on('resize', fit);
   }
+  // where the arrows end (their heads): a preset view is widened to hold them, so no arrow ends off the map
+  function headBounds(lists){
+    const b = L.latLngBounds([]);
+    for (const l of lists) for (const f of l || []) b.extend(bezier(f.a, f.b, f.k === undefined ? 0.2 : f.k)(f.t1 === undefined ? 1 : f.t1));
+    return b;
+  }
   function flowBounds(lists){
     const b = L.latLngBounds([]);
     for (const l of lists) for (const f of l || []) for (const p of curve(f.a, f.b, f.k, f.t0, f.t1, 8)) b.extend(p);
@@ -249,5 +259,5 @@ window.Atlas = (function(){
   }
 
   return {decodeGeom, decodeLayer, el, tipBox, validOn, fill, bezier, curve, cutStart, arrowHead,
-          borders, flows, legend, showRecords, limitToWorld, flowBounds};
+          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds};
 })();

@@ -71,7 +71,7 @@
     prev.onclick = () => go(index - 1); next.onclick = () => go(index + 1);
     go(D.start);
     window.addEventListener('resize', () => { if (index >= 0) map.fitBounds(bounds(D.scenes[index]), {padding: [20, 20]}); });
-    const api = {go: go, get index(){ return index; }, count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips};
+    const api = {go: go, get index(){ return index; }, count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
     window.lecture = api;
     return api;
   };

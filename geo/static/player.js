@@ -114,10 +114,12 @@
 
     // the view: the drawn flows of every year (so it does not jump as the years play), or a preset
     Atlas.limitToWorld(map);
-    const fitted = Atlas.flowBounds(Object.values(D.frames).concat([D.all || []]));
+    const lists = Object.values(D.frames).concat([D.all || []]);
+    const fitted = Atlas.flowBounds(lists), heads = Atlas.headBounds(lists);
     function fit(){
       map.invalidateSize();
-      const b = D.view !== 'fit' ? L.latLngBounds(D.views[D.view]) : (fitted.isValid() ? fitted : L.latLngBounds(D.views.europe));
+      let b = D.view !== 'fit' ? L.latLngBounds(D.views[D.view]) : (fitted.isValid() ? fitted : L.latLngBounds(D.views.europe));
+      if (heads.isValid()) b = L.latLngBounds(b.getSouthWest(), b.getNorthEast()).extend(heads);
       map.fitBounds(b, {padding: [24, 24]});
     }
     fitB.onclick = fit;
@@ -129,7 +131,7 @@
     const api = {map: map, flows: F.layer, setYear: setYear, play: play, stop: stop, years: D.years, fit: fit,
       title: D.title, borders: B, panel: U.panel,
       get year(){ return current === null ? null : D.years[current]; },
-      drawn: F.drawn, tips: F.tips};
+      drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
     window.atlasMap = api;
     return api;
   };
