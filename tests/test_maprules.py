@@ -6,15 +6,15 @@ Logic on small synthetic records over the bundled borders; the app's pages at th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import shapely
-
 from browserhelp import flow_frame
+
 from geo.areas import area_shape, placed
 from geo.borders import bundled_borders
 from geo.flows import Filters
@@ -244,7 +244,7 @@ def test_the_export_carries_the_filters_and_the_year_stepped_to_in_the_map(chrom
     page.get_by_text("The file shows: Flows 1941 · German, grouped by place").wait_for(timeout=120000)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download HTML").click()
-    html = open(dl.value.path(), encoding="utf-8").read()
+    html = Path(dl.value.path()).read_text("utf-8")
     from maphelp import player_data
 
     data = player_data(html)
