@@ -37,9 +37,10 @@ FLOW_TOLERANCE = 0.08
 #: and without islands smaller than OUTLINE_MIN_AREA square degrees.
 OUTLINE_TOLERANCE = 0.25
 OUTLINE_MIN_AREA = 0.3
-#: Properties the pages' tooltips use.
-PROPS = ("id", "name", "name_ru", "name_kk", "name_modern", "capital", "valid_from", "valid_to", "kind", "occupier",
-         "precision")
+#: Properties the pages' tooltips use (the names in the page's language only; the detailed tooltips of the
+#: borders page add the Russian name and the precision).
+PROPS = ("id", "name", "name_modern", "capital", "valid_from", "valid_to", "kind", "occupier")
+DETAIL_PROPS = (*PROPS, "name_ru", "precision")
 _PROPS_FULL = ("id", "unit", "name", "name_ru", "name_kk", "valid_from", "valid_to", "precision", "source",
                "capital", "occupier", "level", "name_modern", "kind")
 
@@ -167,9 +168,9 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
 
 
 @lru_cache(maxsize=48)
-def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float) -> str:
+def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float, props: tuple[str, ...]) -> str:
     """:func:`layer_features_between` as page JSON, kept for the next map of the same layer and period."""
-    return safe_json(layer_features_between(borders, layer, first, last, tolerance))
+    return safe_json(layer_features_between(borders, layer, first, last, tolerance, props=props))
 
 
 class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
@@ -215,6 +216,8 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
         self.day = day or last_d.isoformat()
         rest = safe_json({"palette": PALETTE, "lang": lang, "detail": detail,
                           "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
-        parts = [f'"{k}":' + _layer_json(borders, k, first_d, last_d, tolerance / 4 if k == "kazakh_regions" else tolerance)
-                 for k in layers]
+        props = tuple(dict.fromkeys((*(DETAIL_PROPS if detail else PROPS), f"name_{lang}") if lang != "en"
+                                    else (DETAIL_PROPS if detail else PROPS)))
+        parts = [f'"{k}":' + _layer_json(borders, k, first_d, last_d, tolerance / 4 if k == "kazakh_regions" else tolerance,
+                                         props) for k in layers]
         self.data_json = "{" + ",".join(parts) + "," + rest[1:]

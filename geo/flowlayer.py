@@ -118,6 +118,9 @@ class FlowLayer(AtlasAssets, MacroElement):
         Write the year shown into the embedding page's address (``?year=1941``).
     scale : str
         Map type of :data:`geo.mapview.WIDTH_SCALES`.
+    outlines_on_map : bool
+        A :class:`geo.borderlayer.DatedBorders` of ``first..last`` is on the same map: the outlines of
+        states and oblasts the flows end at are taken from it rather than sent again.
     """
 
     assets = ("atlas.css", "atlas.js", "player.js")
@@ -130,13 +133,14 @@ class FlowLayer(AtlasAssets, MacroElement):
     def __init__(self, flows: pd.DataFrame | None = None, *, by_year: dict | None = None, cards: dict | None = None,
                  borders=None, first: dt.date | None = None, last: dt.date | None = None, year: int | None = None,
                  shading: dict | None = None, view: str = "fit", title: str = "", lang: str = "en",
-                 url_state: bool = False, scale: str = "flows") -> None:
+                 url_state: bool = False, scale: str = "flows", outlines_on_map: bool = False) -> None:
         super().__init__()
         self._name = "FlowLayer"
         by_year = {int(y): f for y, f in (by_year or {}).items()}
         if flows is None and not by_year:
             raise ValueError("FlowLayer needs flows or by_year")
-        rows = FlowRows(borders, [flows, *by_year.values()])
+        rows = FlowRows(borders, [flows, *by_year.values()],
+                        (first, last) if outlines_on_map and first is not None and last is not None else None)
         years = sorted(by_year)
         data = {
             "years": years, "frames": {str(y): rows(f) for y, f in by_year.items()},
@@ -180,8 +184,9 @@ class FlowRows:
     clipped curve) in every year, and each area outline is sent once.
     """
 
-    def __init__(self, borders, frames: list[pd.DataFrame | None]) -> None:
+    def __init__(self, borders, frames: list[pd.DataFrame | None], shown: tuple[dt.date, dt.date] | None = None) -> None:
         self.borders = borders
+        self.shown = shown  # the period of a DatedBorders layer on the same map: its outlines need not be sent twice
         self.bends = A.bends([f for f in frames if f is not None])
         self._clips: dict[tuple, tuple] = {}
         self._areas: dict[str, object] = {}
@@ -235,8 +240,27 @@ class FlowRows:
         return out
 
     def area_data(self) -> dict:
-        """Outlines of the areas the rows refer to (shown while an arrow to them is hovered)."""
-        return {k: {"g": encode_geometry(g, 2), "s": 100} for k, g in self._areas.items() if g is not None}
+        """Outlines of the areas the rows refer to (shown while an arrow to them is hovered).
+
+        A state or Kazakh oblast that the map's :class:`geo.borderlayer.DatedBorders` already carries is
+        referred to by its id (``{"ref": layer}``); any other outline is sent.
+        """
+        out = {}
+        for k, g in self._areas.items():
+            if g is None:
+                continue
+            layer, _, fid = k.partition(":")
+            if self.shown is not None and layer in ("polities", "kazakh_regions") and self._in_period(layer, fid):
+                out[k] = {"ref": layer, "id": fid}
+            else:
+                out[k] = {"g": encode_geometry(g, 2), "s": 100}
+        return out
+
+    def _in_period(self, layer: str, fid: str) -> bool:
+        lay = self.borders[layer]
+        hit = np.flatnonzero(lay.props["id"].astype(str).to_numpy() == fid)
+        first, last = (np.datetime64(d, "D") for d in self.shown)
+        return bool(len(hit)) and bool(lay.start[hit[0]] <= last) and bool(lay.end[hit[0]] >= first)
 
 
 def oblast_shading(records: pd.DataFrame, years: range) -> dict[str, dict[str, float]]:

@@ -136,7 +136,7 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
             flows = flows.assign(origin=flows["origin"].map(lambda k, m=labels: m.get(k, k)),
                                  destination=flows["destination"].map(lambda k, m=labels: m.get(k, k)))
         prepared.append((s, f, day, rec, flows))
-    rows = FlowRows(borders, [p[4] for p in prepared])
+    rows = FlowRows(borders, [p[4] for p in prepared], (first, last))
     payload, cards = [], {}
     for s, f, day, rec, flows in prepared:
         cites = [(citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]

@@ -149,7 +149,8 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
     m = atlas_map(title=title or "Flow map")
     DatedBorders(borders, last, first, lang=lang).add_to(m)
     FlowLayer(all_years, by_year=flows_by_year, cards=records, borders=borders, first=first, last=last, year=year,
-              shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale).add_to(m)
+              shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale,
+              outlines_on_map=True).add_to(m)
     return render_page(m, assets)
 
 

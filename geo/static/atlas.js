@@ -99,6 +99,7 @@ window.Atlas = (function(){
       } else if (B.kazakh) B.kazakh.setStyle(kzStyle);
     };
     B.shadeColor = shadeColor;
+    B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
     map._atlasBorders = B;
     return B;
   }
@@ -110,7 +111,11 @@ window.Atlas = (function(){
     const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
     const S = D.scale, R = D.symbol_radius || 11;
     const group = L.layerGroup().addTo(map), hi = L.layerGroup().addTo(map);
-    const areas = {}; for (const [k, v] of Object.entries(D.areas || {})) areas[k] = v.g ? decodeGeom(v.g, v.s) : null;
+    const areas = {}, B = map._atlasBorders;
+    for (const [k, v] of Object.entries(D.areas || {})){
+      if (v.g) areas[k] = decodeGeom(v.g, v.s);
+      else if (v.ref && B && B.feature) { const f = B.feature(v.ref, v.id); areas[k] = f ? f.geometry : null; }
+    }
     let current = [];
     function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
     function countText(f){
