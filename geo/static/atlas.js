@@ -26,7 +26,7 @@ window.Atlas = (function(){
     return t => [(1-t)*(1-t)*y1 + 2*(1-t)*t*cy + t*t*y2, (1-t)*(1-t)*x1 + 2*(1-t)*t*cx + t*t*x2];
   }
   function curve(a, b, bend, t0, t1, n){
-    const P = bezier(a, b, bend === undefined ? 0.2 : bend); t0 = t0 || 0; t1 = t1 === undefined ? 1 : t1; n = n || 32;
+    const P = bezier(a, b, bend === undefined ? 0.2 : bend); t0 = t0 || 0; t1 = t1 === undefined ? 1 : t1; n = n || 24;
     const pts = []; for (let i = 0; i <= n; i++) pts.push(P(t0 + (t1 - t0) * i / n)); return pts;
   }
   // cut a polyline (layer points) where it leaves a circle of radius r around its first point
@@ -84,19 +84,35 @@ window.Atlas = (function(){
                : {color: '#4a4a4a', weight: 1.1, fillColor: '#ffffff', fillOpacity: 0.9};
     }
     function only(L0, day){ return {type: 'FeatureCollection', features: L0.features.filter(f => validOn(f.properties, day))}; }
+    // the layers of each distinct set of valid units are built once and reused as the years step back and forth
+    const built = new Map();
+    function layersFor(day){
+      const sets = {}; let key = '';
+      for (const k of ['polities', 'kazakh_regions', 'occupation']) if (lay[k]){ sets[k] = only(lay[k], day); key += k + ':' + sets[k].features.map(f => f.properties.id || f.properties.name).join(',') + ';'; }
+      if (built.has(key)) return built.get(key);
+      const out = {};
+      if (sets.polities) out.polities = L.geoJSON(sets.polities, {pane: 'atlas-borders', style: polStyle,
+        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
+      if (sets.kazakh_regions) out.kazakh = L.geoJSON(sets.kazakh_regions, {pane: 'atlas-borders', style: kzStyle,
+        onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})});
+      if (sets.occupation) out.occupation = L.geoJSON(sets.occupation, {pane: 'atlas-borders',
+        style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
+        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
+      built.set(key, out);
+      return out;
+    }
     B.setDay = function(day, shade){
       B.shade = shade || null;
       if (day !== B.day){
         B.day = day;
-        for (const k of ['polities', 'kazakh', 'occupation']) if (B[k]){ map.removeLayer(B[k]); B[k] = null; }
-        if (lay.polities) B.polities = L.geoJSON(only(lay.polities, day), {pane: 'atlas-borders', style: polStyle,
-          onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})}).addTo(map);
-        if (lay.kazakh_regions) B.kazakh = L.geoJSON(only(lay.kazakh_regions, day), {pane: 'atlas-borders', style: kzStyle,
-          onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})}).addTo(map);
-        if (lay.occupation) B.occupation = L.geoJSON(only(lay.occupation, day), {pane: 'atlas-borders',
-          style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
-          onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})}).addTo(map);
-      } else if (B.kazakh) B.kazakh.setStyle(kzStyle);
+        const next = layersFor(day);
+        for (const k of ['polities', 'kazakh', 'occupation']){
+          if (B[k] && B[k] !== next[k]) map.removeLayer(B[k]);
+          if (next[k] && !map.hasLayer(next[k])) next[k].addTo(map);
+          B[k] = next[k] || null;
+        }
+      }
+      if (B.kazakh) B.kazakh.setStyle(kzStyle);
     };
     B.shadeColor = shadeColor;
     B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
@@ -117,6 +133,7 @@ window.Atlas = (function(){
       else if (v.ref && B && B.feature) { const f = B.feature(v.ref, v.id); areas[k] = f ? f.geometry : null; }
     }
     let current = [];
+    const labels = new Map();  // area labels on the map now, by label, point and side
     function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
     function countText(f){
       if (!(f.w > 0)) return T['map.count_unknown'];
@@ -168,18 +185,26 @@ window.Atlas = (function(){
         group.addLayer(arrowHead(map, px, w, color, opts.headSize));
       }
       // symbols of areas without an outline; their labels are placed largest flow first, skipping any that
-      // would overlap one already placed (the arrow's tooltip names the area in any case)
-      const placedBoxes = [];
+      // would overlap one already placed (the arrow's tooltip names the area in any case). Labels are kept
+      // between draws and only the ones that change are added or removed (a year step moves little).
+      const placedBoxes = [], want = new Map();
       for (const [pt, label] of symbols.values()){
-        const m = L.circleMarker(pt, {radius: R, color: '#222', weight: 1.5, dashArray: '3 2', fillColor: '#ffffff', fillOpacity: 0.7, interactive: false});
-        group.addLayer(m);
+        group.addLayer(L.circleMarker(pt, {radius: R, color: '#222', weight: 1.5, dashArray: '3 2', fillColor: '#ffffff', fillOpacity: 0.7, interactive: false}));
         const c = map.latLngToContainerPoint(pt), wpx = 6.2 * label.length + 8;
         const left = c.x + R + 2 + wpx > map.getSize().x && c.x - R - 2 - wpx > 0;  // near the right edge: label on the left
         const box = left ? [c.x - R - 2 - wpx, c.y - 8, c.x - R - 2, c.y + 8] : [c.x + R + 2, c.y - 8, c.x + R + 2 + wpx, c.y + 8];
         if (placedBoxes.some(q => box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3])) continue;
         placedBoxes.push(box);
-        m.bindTooltip(el('span', label), {permanent: true, direction: left ? 'left' : 'right', offset: [left ? -R : R, 0],
-                                          className: 'atlas-area-label', interactive: false});
+        want.set(label + '|' + pt + '|' + left, [pt, label, left]);
+      }
+      for (const [k, t] of labels) if (!want.has(k)){ map.removeLayer(t); labels.delete(k); }
+      for (const [k, [pt, label, left]] of want) if (!labels.has(k)){
+        // a zero-sized marker at the point with the text beside it: nothing is measured, so no forced layout
+        const box = el('div', undefined, 'atlas-area-label-anchor');
+        const text = el('span', label, 'atlas-area-label ' + (left ? 'atlas-left' : 'atlas-right')); box.appendChild(text);
+        const t = L.marker(pt, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
+                                interactive: false, keyboard: false});
+        t.addTo(map); labels.set(k, t);
       }
       return sorted.length;
     }
