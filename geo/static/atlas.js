@@ -125,7 +125,8 @@ window.Atlas = (function(){
   function flows(map, D, opts){
     opts = opts || {};
     const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
-    const S = D.scale, R = D.symbol_radius || 11;
+    const S = D.scale;
+    let R = D.symbol_radius || 11;  // a symbol's radius in pixels (smaller on a phone-sized map)
     const group = L.layerGroup().addTo(map), hi = L.layerGroup().addTo(map);
     const areas = {}, B = map._atlasBorders;
     for (const [k, v] of Object.entries(D.areas || {})){
@@ -163,6 +164,7 @@ window.Atlas = (function(){
     }
     function draw(list){
       group.clearLayers(); hi.clearLayers(); current = list;
+      R = Math.round((D.symbol_radius || 11) * (map.getSize().x < 500 ? 0.7 : 1));
       const symbols = new Map();
       const sorted = [...list].sort((x, y) => y.w - x.w);  // the biggest first, so small arrows lie on top
       for (const f of sorted){
@@ -201,7 +203,7 @@ window.Atlas = (function(){
       for (const [k, [pt, label, left]] of want) if (!labels.has(k)){
         // a zero-sized marker at the point with the text beside it: nothing is measured, so no forced layout
         const box = el('div', undefined, 'atlas-area-label-anchor');
-        const text = el('span', label, 'atlas-area-label ' + (left ? 'atlas-left' : 'atlas-right')); box.appendChild(text);
+        const text = el('span', label, 'atlas-area-label'); text.style[left ? 'right' : 'left'] = (R + 2) + 'px'; box.appendChild(text);
         const t = L.marker(pt, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
                                 interactive: false, keyboard: false});
         t.addTo(map); labels.set(k, t);
