@@ -109,3 +109,30 @@ def test_text_is_never_evaluated_as_a_template_on_the_server():
     html = borders_map_html(_one_polity(evil), "1930-01-01", title=evil)
     assert plugin_data(html, "borders")["polities"]["features"][0]["p"]["name"] == evil
     assert "{{ 7*7 }}{% if true %}yes{% endif %}" in html  # in the page as written, not evaluated
+
+
+def test_the_flow_layer_works_on_any_folium_map_as_in_a_notebook(chrome, borders, tmp_path):
+    import folium
+
+    from geo.areas import placed
+    from geo.dataset import bundled_dataset
+    from geo.flowlayer import FlowLayer
+    from geo.flows import Filters, aggregate, filter_records
+
+    records = placed(filter_records(bundled_dataset().records, Filters(1941, 1941)), borders)
+    plain = folium.Map(location=[50, 50], zoom_start=3, tiles=None)  # the README's notebook cell, as written
+    DatedBorders(borders, "1941-12-31", "1941-01-01").add_to(plain)
+    FlowLayer(aggregate(records), borders=borders).add_to(plain)
+    assert "Atlas.player(" in plain._repr_html_()  # displays in Jupyter (folium's own CDN Leaflet there)
+    m = atlas_map()  # the same with no CDN at all, saved and opened from a file
+    DatedBorders(borders, "1941-12-31", "1941-01-01").add_to(m)
+    FlowLayer(aggregate(records), borders=borders).add_to(m)
+    m.save(str(tmp_path / "flows.html"))
+    page = chrome.new_page()
+    errors, outside = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.goto((tmp_path / "flows.html").as_uri())
+    page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn().length > 5")
+    assert page.inner_text("#year") == "Whole period" and not errors and not outside
+    page.close()

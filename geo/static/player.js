@@ -55,7 +55,8 @@
     const leg = Atlas.legend(D, cats, {mine: mine}); U.legendBox.appendChild(leg);
 
     let current = null, timer = null;
-    const period = () => D.first.slice(0, 4) + (D.first.slice(0, 4) === D.last.slice(0, 4) ? '' : '\u2013' + D.last.slice(0, 4));
+    const period = () => !D.first ? T['map.whole_period']
+      : D.first.slice(0, 4) + (D.first.slice(0, 4) === D.last.slice(0, 4) ? '' : '\u2013' + D.last.slice(0, 4));
     function shadeFor(key){
       const S = D.shade; if (!S) return null;
       const all = key === 'all';
