@@ -55,6 +55,8 @@ _NATIONALITY_WORDS = {
     "Meskhetian Turk": ("турки-месхетинцы", "месхетинцы", "meskhetian turks", "meskhetian turk"),
     "Jewish": ("еврей", "евреи", "jewish", "jews"),
     "Romanian": ("румын", "румыны", "romanian", "romanians"),
+    "Kurdish": ("курд", "курды", "курдский", "kurdish", "kurds"),
+    "Yugoslav": ("югослав", "югославы", "yugoslav", "yugoslavs"),
     "Polish and German": ("поляки и немцы", "poles and germans"),
     "Chechen and Ingush": ("чеченцы и ингуши", "вайнахи", "chechens and ingush", "vainakh"),
     "Kazakh": ("казах", "казахи", "kazakh", "kazakhs", "қазақ"),
