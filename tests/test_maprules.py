@@ -251,3 +251,17 @@ def test_the_export_carries_the_filters_and_the_year_stepped_to_in_the_map(chrom
     assert data["year"] == 1941 and "German" in data["title"]  # opens at the stepped year, filters in its title
     assert '<script src="/app' not in html  # the download works alone: its assets are inline
     ctx.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_each_preset_view_shows_all_of_the_kazakh_ssr_and_never_zooms_out_past_the_world(chrome, size):
+    b = bundled_borders()
+    kz = shapely.bounds(area_shape(b, "republics:KAZ_SSR@1936-12-05"))  # lon0, lat0, lon1, lat1
+    rec = joined([{"count": 1000}])
+    for view in ("europe", "ussr", "kazakhstan"):
+        page, _ = _page(chrome, flows_page(rec, b, Filters(1941, 1941), view=view, sources=SOURCES), size)
+        shown = page.evaluate("() => { const b = window.atlasMap.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+        assert shown[0] <= kz[0] and shown[1] <= kz[1] and shown[2] >= kz[2] and shown[3] >= kz[3], (view, shown)
+        world = page.evaluate("() => { const m = window.atlasMap.map; m.setZoom(0); return [256 * 2 ** m.getZoom(), m.getSize().x]; }")
+        assert world[0] >= world[1]  # zooming out stops where one world fills the map's width
+        page.close()
