@@ -170,8 +170,9 @@ def centre(geom: shapely.Geometry) -> tuple[float, float]:
 
 
 def placed(records: pd.DataFrame, borders: Borders, group: str = "place") -> pd.DataFrame:
-    """Records with ``origin_area`` and ``destination_area`` and, for an end drawn to an outlined area,
-    its point moved from the label point (a capital, say) to the area's centre.
+    """Records with ``origin_area`` and ``destination_area`` (and ``*_grouped``: the end is an area because
+    ``group`` sums its places, not because the source names no town) and, for an end drawn to an
+    outlined area, its point moved from the label point (a capital, say) to the area's centre.
 
     The flows summed from these records (:func:`geo.flows.aggregate` keeps the area columns) are
     then clipped at the areas' edges by :func:`clip`.
@@ -180,6 +181,9 @@ def placed(records: pd.DataFrame, borders: Borders, group: str = "place") -> pd.
     for end in ("origin", "destination"):
         area = end_areas(out, borders, end, group) if len(out) else pd.Series([], dtype=object)
         out[f"{end}_area"] = area
+        # an area because the source names no town, or because the map sums the end's places (grouping)
+        grouping = group == "polity" or (group == "oblast" and end == "destination")
+        out[f"{end}_grouped"] = (end_kind(out, end) == "") & grouping if len(out) else pd.Series([], dtype=bool)
         for a in set(area) - {"", SYMBOL}:
             geom = area_shape(borders, a)
             if geom is None:

@@ -232,6 +232,10 @@ class FlowRows:
                 row["oa"] = oa
             if gd is not None:
                 row["da"] = da
+            if _true(get("origin_grouped")):
+                row["og"] = 1
+            if _true(get("destination_grouped")):
+                row["dg"] = 1
             if oa == A.SYMBOL or o_sym:
                 row["os"] = 1
             if da == A.SYMBOL or d_sym:

@@ -111,7 +111,7 @@ FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "o
 
 
 #: Columns :func:`geo.areas.placed` adds to records and :func:`aggregate` carries to flows.
-AREA_COLUMNS = ["origin_area", "destination_area"]
+AREA_COLUMNS = ["origin_area", "destination_area", "origin_grouped", "destination_grouped"]
 
 
 def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
@@ -153,7 +153,7 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
     })
     areas = [c for c in AREA_COLUMNS if c in records]  # geo.areas.placed: what each end is drawn to
     for c in areas:
-        df[c] = records[c].astype(str)
+        df[c] = records[c] if c.endswith("_grouped") else records[c].astype(str)
     placed = df[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
     df = df[placed & (df["origin"] != df["destination"])]  # an end with no place cannot be drawn
     if df.empty:

@@ -81,3 +81,14 @@ def test_shading_classes_are_quantiles_of_the_non_zero_values():
     br = shading_breaks([0, 1, 2, 5, 10, 20, 50, 100, 200, 400, 1000, 20046, 60000])
     assert br == sorted(br) and br[-1] == 60000 and len(br) == 6 and 0 not in br
     assert shading_breaks([0, 0]) == []
+
+
+def test_an_end_grouped_by_the_map_is_not_called_vague_but_a_vague_source_still_is(borders):
+    from geo.dataset import bundled_dataset
+
+    rec = bundled_dataset().records
+    two = rec[rec["id"].isin(["dep-1937-koreans-kz", "rep-1938-buber-neumann"])]  # "Kazakhstan"; Karaganda (a town)
+    p = A.placed(two, borders, "oblast").set_index("id")
+    assert not p.loc["dep-1937-koreans-kz", "destination_grouped"]  # the source names only the republic
+    assert p.loc["rep-1938-buber-neumann", "destination_grouped"]  # the map sums Karaganda into its oblast
+    assert p.loc["rep-1938-buber-neumann", "destination_area"].startswith("kazakh_regions:")

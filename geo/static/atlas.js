@@ -147,8 +147,9 @@ window.Atlas = (function(){
     function routeText(f){ return (f.y ? T['map.your_records'] + ': ' : '') + f.o + ' \u2192 ' + f.d; }
     function areaLines(f){
       const out = [];
-      if (f.oa || f.os) out.push(fill(T['map.area_from'], {name: f.o}));
-      if (f.da || f.ds) out.push(fill(T['map.area_to'], {name: f.d}));
+      // only where the source names no town; an end that is an area because the map groups places is not vague
+      if ((f.oa || f.os) && !f.og) out.push(fill(T['map.area_from'], {name: f.o}));
+      if ((f.da || f.ds) && !f.dg) out.push(fill(T['map.area_to'], {name: f.d}));
       return out;
     }
     function tipLines(f){
