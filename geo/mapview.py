@@ -162,7 +162,7 @@ def borders_map_html(borders: Borders, day: dt.date | str, *, height: int | None
     m = atlas_map(title=title or f"Borders on {day}")
     DatedBorders(borders, str(day), detail=True, tolerance=DISPLAY_TOLERANCE,
                  layers=("polities", "kazakh_regions", "occupation"), lang=lang).add_to(m)
-    _BordersPage(str(day), VIEWS["europe"]).add_to(m)
+    _BordersPage(str(day), VIEWS["europe"], lang).add_to(m)
     return render_page(m, assets)
 
 
@@ -172,19 +172,32 @@ class _BordersPage(AtlasAssets, folium.MacroElement):
     assets = ("atlas.css", "atlas.js")
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(map){
-          const B = map._atlasBorders;
+        (function(map, T){
+          const B = map._atlasBorders, el = Atlas.el;
           Atlas.limitToWorld(map); map.fitBounds({{ this.bounds|tojson }});
+          const legend = L.control({position: 'bottomleft'});
+          legend.onAdd = () => { const div = L.DomUtil.create('div', 'atlas-legend atlas-map-legend');
+            for (const [bg, border, text] of [['#EEEEBB', '1px solid #77756d', Atlas.fill(T['map.legend_states'], {day: {{ this.day|tojson }}})],
+                                              ['#f4f3ef', '1px solid #b8b8b8', T['map.legend_outlines']],
+                                              ['transparent', '2px dashed #4a4a4a', T['map.legend_oblasts']],
+                                              ['rgba(204,51,17,0.15)', '2px dashed #CC3311', T['map.legend_occupation']]]){
+              const r = el('div', undefined, 'atlas-legend-row'), s = el('span', undefined, 'atlas-swatch-fill');
+              s.style.background = bg; s.style.border = border; r.appendChild(s); r.appendChild(el('span', text)); div.appendChild(r); }
+            return div; };
+          legend.addTo(map);
           window.atlasMap = {map: map, polities: B.polities, kazakh: B.kazakh, occupation: B.occupation, day: {{ this.day|tojson }}};
           window.addEventListener('resize', () => map.invalidateSize());
-        })({{ this._parent.get_name() }});
+        })({{ this._parent.get_name() }}, {{ this.words_json }});
         {% endmacro %}
     """)
 
-    def __init__(self, day: str, bounds) -> None:
+    def __init__(self, day: str, bounds, lang: str = "en") -> None:
+        from geo.i18n import catalog
+
         super().__init__()
         self._name = "BordersPage"
         self.day, self.bounds = day, bounds
+        self.words_json = safe_json({k: v for k, v in catalog(lang).items() if k.startswith("map.legend_")})
 
 
 class CandidatePoints(AtlasAssets, folium.MacroElement):
