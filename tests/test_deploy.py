@@ -119,7 +119,10 @@ def test_replicas_behind_nginx_keep_each_visitor_on_one_replica(tmp_path):
             async def visits():
                 return await asyncio.gather(*(visit(k) for k in range(4)))
 
-            runs = asyncio.run(visits())
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(1) as pool:  # its own event loop: the test session's Playwright may hold one
+                runs = pool.submit(asyncio.run, visits()).result()
             assert all(r.map_s is not None and not r.errors for r in runs), runs  # WebSockets pass the proxy
         finally:
             ng.terminate()
