@@ -130,8 +130,9 @@ def encode_geometry(geom, decimals: int) -> list:
 
 def layer_features_between(borders: Borders, layer: str, first: dt.date, last: dt.date,
                            tolerance: float = FLOW_TOLERANCE, decimals: int = DISPLAY_DECIMALS,
-                           props: tuple[str, ...] = PROPS) -> dict:
-    """Every feature of ``layer`` valid at some time in ``first..last``, with its validity, encoded.
+                           props: tuple[str, ...] = PROPS, days: tuple[str, ...] | None = None) -> dict:
+    """Every feature of ``layer`` valid at some time in ``first..last`` (or, given ``days``, on one of
+    those days), with its validity, encoded.
 
     The browser shows the ones valid on the day it draws. Polities are coloured once (greedy, over
     all features shown together, by name, so a state keeps its colour across periods).
@@ -139,6 +140,12 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     lay = borders[layer]
     lo, hi = np.datetime64(first, "D"), np.datetime64(last, "D")
     keep = (lay.start <= hi) & (lay.end >= lo)
+    if days:
+        on = np.zeros(len(keep), bool)
+        for d in days:
+            d64 = np.datetime64(str(d)[:10], "D")
+            on |= (lay.start <= d64) & (lay.end >= d64)
+        keep &= on
     table = lay.props[keep].reset_index(drop=True)
     outline = (table["kind"] == "modern_outline").to_numpy() if "kind" in table else np.zeros(len(table), bool)
     geoms = lay.geoms[keep].copy()
@@ -168,9 +175,10 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
 
 
 @lru_cache(maxsize=48)
-def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float, props: tuple[str, ...]) -> str:
+def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float, props: tuple[str, ...],
+                days: tuple[str, ...] | None) -> str:
     """:func:`layer_features_between` as page JSON, kept for the next map of the same layer and period."""
-    return safe_json(layer_features_between(borders, layer, first, last, tolerance, props=props))
+    return safe_json(layer_features_between(borders, layer, first, last, tolerance, props=props, days=days))
 
 
 class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
@@ -193,6 +201,8 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
         Simplification of the polities in degrees (the Kazakh oblasts get a quarter of it).
     lang : str
         Tooltip names in ``en``, ``ru`` or ``kk``.
+    days : tuple of str, optional
+        Only the days the map will show (a lecture's scenes): units valid on none of them are left out.
     """
 
     assets = ("atlas.css", "atlas.js")
@@ -206,7 +216,7 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
     def __init__(self, borders: Borders, last: dt.date | str, first: dt.date | str | None = None, *,
                  day: str | None = None, layers: tuple[str, ...] = ("polities", "kazakh_regions"),
                  detail: bool = False, tolerance: float = FLOW_TOLERANCE, lang: str = "en",
-                 name: str | None = None) -> None:
+                 name: str | None = None, days: tuple[str, ...] | None = None) -> None:
         super().__init__(name=name or "borders", overlay=False, control=False, show=False)
         from geo.i18n import catalog
 
@@ -219,5 +229,5 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
         props = tuple(dict.fromkeys((*(DETAIL_PROPS if detail else PROPS), f"name_{lang}") if lang != "en"
                                     else (DETAIL_PROPS if detail else PROPS)))
         parts = [f'"{k}":' + _layer_json(borders, k, first_d, last_d, tolerance / 4 if k == "kazakh_regions" else tolerance,
-                                         props) for k in layers]
+                                         props, tuple(sorted(set(days))) if days else None) for k in layers]
         self.data_json = "{" + ",".join(parts) + "," + rest[1:]

@@ -74,7 +74,7 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
 
     if sources is None:
         sources = load_sources()
-    by_id = sources.set_index("id") if len(sources) else None
+    cite = {str(row["id"]): citation(row) for row in sources.to_dict("records")} if len(sources) else {}
     out: dict[str, dict] = {}
     for r in records.itertuples():
         get = lambda k, default=None: getattr(r, k, default)  # noqa: B023
@@ -83,7 +83,7 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
             date += " ?"
         own = str(get("dataset", "bundled") or "bundled") != "bundled"
         ids = [] if own else source_ids(get("source"))
-        known = [citation(by_id.loc[s]) for s in ids if by_id is not None and s in by_id.index]
+        known = [cite[s] for s in ids if s in cite]
         if own or not known:  # a researcher's source, or text that is no id of the bibliography
             srcs = [str(get("source") or "") or "—"] + ([str(get("archival_ref"))] if get("archival_ref") else [])
         else:

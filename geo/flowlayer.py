@@ -184,9 +184,11 @@ class FlowRows:
     clipped curve) in every year, and each area outline is sent once.
     """
 
-    def __init__(self, borders, frames: list[pd.DataFrame | None], shown: tuple[dt.date, dt.date] | None = None) -> None:
+    def __init__(self, borders, frames: list[pd.DataFrame | None], shown: tuple[dt.date, dt.date] | None = None,
+                 days: tuple[str, ...] | None = None) -> None:
         self.borders = borders
         self.shown = shown  # the period of a DatedBorders layer on the same map: its outlines need not be sent twice
+        self.days = days  # ... and the days it was limited to, if it was
         self.bends = A.bends([f for f in frames if f is not None])
         self._clips: dict[tuple, tuple] = {}
         self._areas: dict[str, object] = {}
@@ -264,7 +266,9 @@ class FlowRows:
         lay = self.borders[layer]
         hit = np.flatnonzero(lay.props["id"].astype(str).to_numpy() == fid)
         first, last = (np.datetime64(d, "D") for d in self.shown)
-        return bool(len(hit)) and bool(lay.start[hit[0]] <= last) and bool(lay.end[hit[0]] >= first)
+        if not len(hit) or not (lay.start[hit[0]] <= last and lay.end[hit[0]] >= first):
+            return False
+        return not self.days or any(lay.start[hit[0]] <= np.datetime64(d[:10], "D") <= lay.end[hit[0]] for d in self.days)
 
 
 def oblast_shading(records: pd.DataFrame, years: range) -> dict[str, dict[str, float]]:

@@ -112,13 +112,16 @@ class LectureLayer(AtlasAssets, MacroElement):
 
 
 def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, sources: pd.DataFrame | None = None,
-                 *, start: int = 0, height: int | None = None, lang: str = "en", assets: AssetMode = "inline") -> str:
+                 *, start: int = 0, height: int | None = None, lang: str = "en", assets: AssetMode = "inline",
+                 url_state: bool = False) -> str:
     """One page holding every scene; ``start`` is the index shown first.
 
     Every scene is drawn with the lecture's one width scale (:data:`geo.mapview.WIDTH_SCALES`), its
     ends that are areas drawn to the areas (:mod:`geo.areas`), its arrows' records shown from the one
     card builder, and its citations as citations. Text (titles, captions, citations) is inserted
     with ``textContent`` only. ``assets``: ``inline`` for the download, ``linked`` in the app.
+    ``url_state``: the page follows and writes the embedding page's ``?scene=`` (the app), so one page
+    serves every start.
     """
     by_id = sources.set_index("id") if sources is not None and len(sources) else None
     first, last = dt.date(1950, 12, 31), dt.date(1918, 11, 11)
@@ -136,19 +139,22 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
             flows = flows.assign(origin=flows["origin"].map(lambda k, m=labels: m.get(k, k)),
                                  destination=flows["destination"].map(lambda k, m=labels: m.get(k, k)))
         prepared.append((s, f, day, rec, flows))
-    rows = FlowRows(borders, [p[4] for p in prepared], (first, last))
-    payload, cards = [], {}
+    rows = FlowRows(borders, [p[4] for p in prepared], (first, last), tuple(p[2].isoformat() for p in prepared))
+    shown = [p[3] for p in prepared if len(p[3])]
+    every = pd.concat(shown).drop_duplicates("id") if shown else records.iloc[:0]
+    cards = record_cards(every, sources, lang)  # once for the records of every scene
+    payload = []
     for s, f, day, rec, flows in prepared:
         cites = [(citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
         period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}\u2013{f.year_to}"
-        cards.update(record_cards(rec, sources, lang))
         payload.append({"title": s["title"], "period": period, "text": s.get("text", ""), "cites": cites,
                         "day": day.isoformat(), "view": s.get("view") or "europe", "flows": rows(flows),
                         "people": float(flows["people"].sum()) if len(flows) else 0.0,
                         "approx": bool(len(flows) and flows["approximate"].any())})
     data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "records": cards, "areas": rows.area_data(),
+            "url_state": bool(url_state),
             "views": VIEWS, "scale": WIDTH_SCALES["lecture"], "symbol_radius": 14, **page_words(lang)}
     m = atlas_map(title="Lecture")
-    DatedBorders(borders, last, first, lang=lang).add_to(m)
+    DatedBorders(borders, last, first, lang=lang, days=tuple(p["day"] for p in payload)).add_to(m)
     LectureLayer(data).add_to(m)
     return render_page(m, assets)

@@ -33,14 +33,18 @@ except ValueError:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _stories_page(start: int, lang: str, assets: str) -> str:
-    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang, assets=assets)
+    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang, assets=assets,
+                        url_state=assets == "linked")
 
 
 def _page(assets: str) -> str:
-    """The lecture page: ``linked`` in the app, ``inline`` (one offline file) for the download."""
+    """The lecture page: ``linked`` in the app (one page per language; it opens the scene of the address),
+    ``inline`` (one offline file, opening at this scene) for the download."""
+    at = start if assets == "inline" else 0
     if which == "ours" and ui.show_mode() == "bundled":
-        return _stories_page(start, L, assets)
-    return lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start, lang=L, assets=assets)
+        return _stories_page(at, L, assets)
+    return lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=at, lang=L, assets=assets,
+                        url_state=assets == "linked")
 
 
 ui.static_assets()

@@ -55,7 +55,7 @@
       map.invalidateSize(); map.fitBounds(bounds(s), {padding: [20, 20]});
       if (B) B.setDay(s.day, null);
       F.draw(s.flows);
-      try { const u = new URL(window.parent.location.href); if (window.parent !== window && u.searchParams.get('scene') !== String(i + 1)) {
+      if (D.url_state) try { const u = new URL(window.parent.location.href); if (window.parent !== window && u.searchParams.get('scene') !== String(i + 1)) {
               u.searchParams.set('scene', String(i + 1)); window.parent.history.replaceState(window.parent.history.state, '', u.toString()); } } catch (e) { /* a file */ }
     }
     function key(e){
@@ -69,7 +69,12 @@
         P.__lectureKey = e => { const t = e.target && e.target.tagName; if (t === 'INPUT' || t === 'TEXTAREA') return; key(e); };
         P.addEventListener('keydown', P.__lectureKey); } } catch (e) { /* not embedded */ }
     prev.onclick = () => go(index - 1); next.onclick = () => go(index + 1);
-    go(D.start);
+    let first = D.start;
+    if (D.url_state) try {  // in the app the address says which scene to open (?scene=4); one page serves them all
+      const n = parseInt(new URL(window.parent.location.href).searchParams.get('scene'), 10);
+      if (n >= 1 && n <= D.scenes.length) first = n - 1;
+    } catch (e) { /* not embedded */ }
+    go(first);
     window.addEventListener('resize', () => { if (index >= 0) map.fitBounds(bounds(D.scenes[index]), {padding: [20, 20]}); });
     const api = {go: go, get index(){ return index; }, count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
     window.lecture = api;
