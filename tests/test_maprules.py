@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 from browserhelp import flow_frame
+from playwright.sync_api import Error as PlaywrightError
 
 from geo.areas import area_shape, placed
 from geo.borders import bundled_borders
@@ -238,8 +239,15 @@ def test_the_export_carries_the_filters_and_the_year_stepped_to_in_the_map(chrom
     frame.evaluate("() => window.atlasMap.setYear(window.atlasMap.years.indexOf(1941))")
     assert re.search(r"[?&]year=1941\b", page.url)  # the address shows the year the map shows
     page.get_by_text("Export this map for slides or print").click()
-    page.get_by_role("combobox", name="Format").click()
-    page.get_by_role("option", name="HTML (interactive, offline)").click()
+    option = page.get_by_role("option", name="HTML (interactive, offline)")
+    for _ in range(5):  # the expander may still be opening when the first click lands
+        page.get_by_role("combobox", name="Format").click()
+        try:
+            option.wait_for(timeout=5000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    option.click()
     page.get_by_role("button", name="Prepare the file").click()
     page.get_by_text("The file shows: Flows 1941 · German, grouped by place").wait_for(timeout=120000)
     with page.expect_download() as dl:
