@@ -91,9 +91,9 @@ window.Atlas = (function(){
       for (const k of ['polities', 'kazakh_regions', 'occupation']) if (lay[k]){ sets[k] = only(lay[k], day); key += k + ':' + sets[k].features.map(f => f.properties.id || f.properties.name).join(',') + ';'; }
       if (built.has(key)) return built.get(key);
       const out = {};
-      if (sets.polities) out.polities = L.geoJSON(sets.polities, {pane: 'atlas-borders', style: polStyle,
+      if (sets.polities) out.polities = L.geoJSON(sets.polities, {pane: 'atlas-borders', style: polStyle, smoothFactor: 2,
         onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
-      if (sets.kazakh_regions) out.kazakh = L.geoJSON(sets.kazakh_regions, {pane: 'atlas-borders', style: kzStyle,
+      if (sets.kazakh_regions) out.kazakh = L.geoJSON(sets.kazakh_regions, {pane: 'atlas-borders', style: kzStyle, smoothFactor: 2,
         onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})});
       if (sets.occupation) out.occupation = L.geoJSON(sets.occupation, {pane: 'atlas-borders',
         style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
