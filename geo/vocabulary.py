@@ -43,6 +43,10 @@ _NATIONALITY_WORDS = {
     "Italian": ("итальянец", "итальянцы", "italian", "italians"),
     "Greek": ("грек", "греки", "greek", "greeks"),
     "American": ("американец", "американцы", "american", "americans"),
+    "African American": ("афроамериканец", "афроамериканцы", "african american", "african americans",
+                         "african-american", "african-americans"),
+    "Russian-American": ("русский американец", "русские американцы", "russian-american", "russian-americans",
+                         "russian american", "russian americans"),
     "Ukrainian": ("украинец", "украинцы", "ukrainian", "ukrainians"),
     "Russian": ("русский", "русские", "russian", "russians"),
     "Korean": ("кореец", "корейцы", "korean", "koreans"),
@@ -58,6 +62,7 @@ _NATIONALITY_WORDS = {
     "Kurdish": ("курд", "курды", "курдский", "kurdish", "kurds"),
     "Yugoslav": ("югослав", "югославы", "yugoslav", "yugoslavs"),
     "Polish and German": ("поляки и немцы", "poles and germans"),
+    "Finnish and Russian": ("финны и русские", "finns and russians"),
     "Chechen and Ingush": ("чеченцы и ингуши", "вайнахи", "chechens and ingush", "vainakh"),
     "Kazakh": ("казах", "казахи", "kazakh", "kazakhs", "қазақ"),
 }
