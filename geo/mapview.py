@@ -56,8 +56,10 @@ class AtlasMap(AtlasAssets, folium.Map):
     def __init__(self, *, title: str = "", **kwargs) -> None:
         kwargs.setdefault("location", [50.0, 50.0])
         kwargs.setdefault("zoom_start", 3)
+        # canvas everywhere: the overlay pane's renderer takes taps 10 px off an arrow, and prefer_canvas makes
+        # the borders' own pane draw on canvas too (not hundreds of SVG paths re-added at each year step)
         super().__init__(tiles=None, attribution_control=False, zoom_snap=0.25, zoom_delta=0.5, keyboard=False,
-                         renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
+                         prefer_canvas=True, renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
         self.title = title
         self.get_root().header.add_child(RawElement(f"<style>.leaflet-container{{background:{SEA}}}</style>"),
                                          name="atlas_sea")
