@@ -68,9 +68,9 @@ def test_an_end_at_republic_level_stops_at_the_republics_edge_not_at_its_capital
     kz = area_shape(b, placed(rec, b).iloc[0]["destination_area"])
     assert shapely.distance(kz.boundary, shapely.Point(tip[1], tip[0])) < 0.5  # ... but at the Kazakh SSR's border
     assert page.evaluate("() => window.atlasMap.highlighted()") == 0
-    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).fire('mouseover')")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).fire('mouseover'); }")
     assert page.evaluate("() => window.atlasMap.highlighted()") == 1  # the republic outlined while hovered
-    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).fire('click')")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).fire('click'); }")
     assert "Kazakhstan (republic) as a whole" in page.inner_text("#panel")
     assert not errors, errors
     page.close()
@@ -105,8 +105,8 @@ def test_two_categories_on_one_route_give_two_arrows_side_by_side(chrome):
     assert max(math.dist(p, q) for p, q in zip(a[:5], b[:5])) > 0.1  # two arcs, not one on the other
     legend = page.inner_text(".atlas-legend")
     assert "deportation" in legend and "evacuation" in legend
-    page.evaluate("() => window.atlasMap.flows.getLayers().filter(l => l.feature)"
-                  ".find(l => l.feature.c === 'deportation').fire('click')")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().filter(l => l.feature)"
+                  ".find(l => l.feature.c === 'deportation').fire('click'); }")
     assert "~400,000" in page.inner_text("#panel")  # the source's "approximately" kept
     page.close()
 
@@ -144,7 +144,7 @@ def test_a_range_is_drawn_at_its_midpoint_with_its_band_and_its_figures(chrome):
     weights = page.evaluate("() => window.atlasMap.flows.getLayers().filter(l => l instanceof L.Polyline && !(l instanceof L.Polygon))"
                             ".map(l => [l.options.weight, l.options.opacity])")
     assert [1.5, 0.28] in [[round(w, 2), o] for w, o in weights]  # the pale band (15,000: under the minimum here)
-    page.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature).fire('click')")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).fire('click'); }")
     assert "13,000–15,000 people" in page.inner_text("#panel")
     page.close()
 
