@@ -6,17 +6,19 @@ address bar, calls ``geo`` and caches the results.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from geo.assets import publish
 from geo.borders import bundled_borders
-from geo.dataset import bundled_dataset, source_ids
-from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, flows_by_year, largest
-from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_date, fmt_int, place_label, t, unit_label, value_label
-from geo.mapview import flow_map_html
+from geo.cards import record_cards as geo_record_cards
+from geo.dataset import bundled_dataset
+from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest
+from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_int, place_label, t, unit_label, value_label
+from geo.mapview import VIEW_NAMES, flows_page
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
@@ -54,7 +56,7 @@ def borders():
 
 
 SHOW = ("both", "yours", "bundled")
-VIEWS = ("europe", "ussr", "kazakhstan")
+VIEWS = VIEW_NAMES  # "fit" (to the drawn flows) first: the default
 
 # ---- one state, carried everywhere ----------------------------------------------------------------------
 # What a visitor chose follows them across pages and reloads. The address is its written form: read on
@@ -63,7 +65,7 @@ VIEWS = ("europe", "ussr", "kazakhstan")
 # st.session_state; widgets are only its editors (Streamlit forgets a widget's value on another page).
 #: The chosen things and their defaults.
 STATE_DEFAULTS: dict[str, object] = {"lang": "en", "years": DEFAULT_YEARS, "nat": [], "cat": [], "origin": [],
-                                     "dest": [], "group": "place", "view": "europe"}
+                                     "dest": [], "group": "place", "view": "fit"}
 LIST_KEYS = ("nat", "cat", "origin", "dest")
 
 
@@ -402,62 +404,56 @@ def filtered(f: Filters) -> pd.DataFrame:
 
 
 def record_cards(rec: pd.DataFrame, L: str = "en") -> dict[str, dict]:
-    """Text shown when a flow is clicked: date, count with its uncertainty, sources (in the visitor's language)."""
-    titles = dataset().sources.set_index("id")
-    out = {}
-    for r in rec.itertuples():
-        if pd.notna(r.count):
-            count = f"{'~' if r.count_approximate else ''}{fmt_int(r.count, L)} {t('map.people', L)}"
-        elif pd.notna(r.count_low):
-            count = f"≥ {fmt_int(r.count_low, L)}" if pd.isna(r.count_high) or r.count_high == r.count_low else ""
-        else:
-            count = t("map.count_unknown", L)
-        if pd.notna(r.count_low) and pd.notna(r.count_high) and r.count_high > r.count_low:
-            count += f" ({t('map.range', L)} {fmt_int(r.count_low, L)}–{fmt_int(r.count_high, L)})"
-        date = fmt_date(r.date, L) + (f" – {fmt_date(r.date_end, L)}" if r.date_end else "") + (" ?" if r.date_uncertain else "")
-        srcs = []
-        for s in source_ids(r.source):
-            if s in titles.index:
-                row = titles.loc[s]
-                srcs.append(f"{row.author}, {row.title} ({row.year}), {row.locator}")
-        if getattr(r, "dataset", "bundled") != "bundled":  # a user's own record: their source as written
-            srcs = [str(r.source) or "—"] + ([str(r.archival_ref)] if r.archival_ref else [])
-        what = (value_label("nat", r.nationality, L) if r.nationality else "—") + " · " + value_label("cat", r.category, L)
-        out[r.id] = {"date": date, "count": count.strip() or "—", "what": what,
-                     "route": f"{r.origin} → {r.destination}", "sources": srcs, "notes": r.notes}
-    return out
+    """Text shown when a flow is clicked (the one card builder, :func:`geo.cards.record_cards`)."""
+    return geo_record_cards(rec, dataset().sources, L)
 
 
-def map_html(f: Filters, group: str, view: str, choropleth: tuple | None = None) -> str:
-    """The flow map page; from the shared cache only while it shows the bundled records."""
+def static_assets() -> str:
+    """Leaflet and the map scripts published into ``static/`` (served at ``/app/static/``): once per server
+    start, and again only if the package's files change (their URLs carry a hash of their content)."""
+    from geo.assets import STATIC_DIR
+
+    return _published(tuple(sorted((p.name, p.stat().st_mtime_ns) for p in STATIC_DIR.iterdir())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _published(stamp: tuple) -> str:
+    return str(publish(Path(__file__).resolve().parent / "static"))
+
+
+def map_year(f: Filters) -> int | None:
+    """The year the map was stepped to, from the address (``?year=1941``), if it lies in the filters' years."""
+    raw = st.query_params.get("year")
+    try:
+        y = int(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return y if y is not None and f.year_from <= y <= f.year_to else None
+
+
+def map_html(f: Filters, group: str, view: str, shading: bool = False) -> str:
+    """The flow map page (linked assets); from the shared cache only while it shows the bundled records."""
     L = lang()
+    static_assets()
     left_out = largest(aggregate(filtered(f), group), max_flows())[1]
     if left_out:
         st.info(t("limit.flows", L, n=fmt_int(max_flows(), L), m=fmt_int(left_out, L)))
+    year = map_year(f)
     if show_mode() == "bundled":
-        return _bundled_map_html(f, group, view, choropleth, L, max_flows())
-    return _map_html(filtered(f), active_borders(), f, group, view, choropleth, L)
+        return _bundled_map_html(f, group, view, shading, L, max_flows(), year)
+    return flows_page(records(), active_borders(), f, group, view=view, lang=L, sources=dataset().sources, shading=shading,
+                      limit=max_flows(), year=year, assets="linked", url_state=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _bundled_map_html(f: Filters, group: str, view: str, choropleth: tuple | None, L: str, limit: int) -> str:
-    return _map_html(filtered(f), borders(), f, group, view, choropleth, L)
+def _bundled_map_html(f: Filters, group: str, view: str, shading: bool, L: str, limit: int, year: int | None) -> str:
+    return flows_page(dataset().records, borders(), f, group, view=view, lang=L, sources=dataset().sources,
+                      shading=shading, limit=limit, year=year, assets="linked", url_state=True)
 
 
 def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return flows.assign(origin=flows["origin"].map(lambda k: labels.get(k, k)),
                         destination=flows["destination"].map(lambda k: labels.get(k, k)))
-
-
-def _map_html(rec: pd.DataFrame, b, f: Filters, group: str, view: str, choropleth: tuple | None, L: str) -> str:
-    years = range(f.year_from, f.year_to + 1)
-    labels = flow_labels(rec, group, L) if len(rec) else {}
-    per_year = {y: _relabel(largest(fl, max_flows())[0], labels) for y, fl in flows_by_year(rec, years, group).items()}
-    shade = dict(choropleth) if choropleth else None  # keyed by the layer's names, as the page matches them
-    return flow_map_html(b, per_year, record_cards(rec, L),
-                         first=dt.date(f.year_from, 1, 1), last=dt.date(min(f.year_to, 1950), 12, 31),
-                         all_years=_relabel(largest(aggregate(rec, group), max_flows())[0], labels), view=view, choropleth=shade,
-                         title=f"Flows {f.year_from}-{f.year_to}, grouped by {group}", lang=L)
 
 
 def flows_table(f: Filters, group: str) -> pd.DataFrame:
@@ -475,14 +471,45 @@ _MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _bundled_export(f: Filters, group: str, view: str, fmt: str, L: str) -> bytes:
+def _bundled_export(f: Filters, group: str, view: str, fmt: str, L: str, year: int | None, kazakhstan: bool) -> bytes:
     from geo.render import render_bytes
 
-    return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group, lang=L)
+    return render_bytes(dataset().records, borders(), f, fmt, view=view, group=group, lang=L, year=year,
+                        sources=dataset().sources, kazakhstan=kazakhstan)
 
 
-def export_panel(f: Filters, group: str, view: str) -> None:
-    """Static and interactive exports of the current view, made on request (never on every rerun)."""
+# "Prepare the file" is a button that reads the year the map was stepped to from the address (the map
+# writes it there without a rerun) and sends it with its click: one rerun, with the year
+_PREPARE_JS = """
+export default function(component) {
+  const { data, setTriggerValue, parentElement } = component;
+  let b = parentElement.querySelector('button');
+  if (!b) { b = document.createElement('button'); b.type = 'button'; parentElement.appendChild(b); }
+  b.textContent = data.label;
+  b.onclick = () => {
+    const y = new URL(window.location.href).searchParams.get('year');
+    setTriggerValue('prepare', {year: y});
+  };
+}
+"""
+_PREPARE_CSS = """
+button { font: inherit; font-size: 1rem; padding: 0.25rem 0.75rem; min-height: 2.5rem; margin-top: 1.75rem; cursor: pointer;
+         border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
+         color: var(--st-text-color, #31333f); }
+button:hover, button:focus-visible { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare_button():
+    return st.components.v2.component("atlas_prepare_export", css=_PREPARE_CSS, js=_PREPARE_JS)
+
+
+def export_panel(f: Filters, group: str, view: str, shading: bool = False) -> None:
+    """Exports of the current view with its filters and the year stepped to in the map, made on request.
+
+    ``shading``: the Kazakhstan page's map (as :func:`map_html`)."""
+    from geo.mapview import map_title
     from geo.render import render_bytes
 
     L = lang()
@@ -490,13 +517,22 @@ def export_panel(f: Filters, group: str, view: str) -> None:
         c1, c2 = st.columns([3, 2])
         label = c1.selectbox(t("export.format", L), list(EXPORT_FORMATS), key="export_format")
         fmt = EXPORT_FORMATS[label]
-        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"), L)
-        if c2.button(t("export.prepare", L), key="export_go"):
+        sig = (f, group, view, fmt, show_mode(), st.session_state.get("join_sig"), L, shading)
+        with c2:
+            res = _prepare_button()(key="export_go", data={"label": t("export.prepare", L)}, on_prepare_change=lambda: None)
+        asked = getattr(res, "prepare", None)
+        if asked is not None:
+            raw = (asked or {}).get("year")
+            year = int(raw) if raw and str(raw).isdigit() and f.year_from <= int(raw) <= f.year_to and fmt != "gif" else None
             with st.spinner(t("export.rendering", L)):
-                data = (_bundled_export(f, group, view, fmt, L) if show_mode() == "bundled" else
-                        render_bytes(records(), active_borders(), f, fmt, view=view, group=group, lang=L))
-            st.session_state["export"] = (sig, data)
+                data = (_bundled_export(f, group, view, fmt, L, year, shading) if show_mode() == "bundled" else
+                        render_bytes(records(), active_borders(), f, fmt, view=view, group=group, lang=L, year=year,
+                                     sources=dataset().sources, kazakhstan=shading))
+            st.session_state["export"] = (sig, year, data)
         got = st.session_state.get("export")
         if got and got[0] == sig:
-            st.download_button(t("export.download", L, fmt=fmt.upper()), got[1],
-                               f"atlas-{f.year_from}-{f.year_to}-{view}.{fmt}", _MIME[fmt], key="export_dl")
+            _, year, data = got
+            st.caption(t("export.shows", L, title=map_title(f, group, L, year)))
+            when = year if year is not None else f"{f.year_from}-{f.year_to}"
+            st.download_button(t("export.download", L, fmt=fmt.upper()), data, f"atlas-{when}-{view}.{fmt}", _MIME[fmt],
+                               key="export_dl")

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError, bundled_borders
@@ -28,7 +27,7 @@ def _borders():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_html(day: str) -> str:
-    return borders_map_html(_borders(), day, title=f"Borders on {day}")
+    return borders_map_html(_borders(), day, title=f"Borders on {day}", assets="linked")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -71,7 +70,8 @@ try:
 except BordersError as exc:
     st.error(t("fault.borders", L, reason=exc))
     st.stop()
-components.html(html, height=640)
+ui.static_assets()
+st.iframe(html, height=640)
 st.subheader(t("borders.units", L, day=day.isoformat()))
 st.caption(t("borders.units_caption", L))
 table = _table(day.isoformat())

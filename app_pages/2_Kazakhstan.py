@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.flows import beyond_oblasts, oblast_arrivals
@@ -16,9 +15,8 @@ st.title(t("kz.title", L))
 st.caption(t("kz.caption", L))
 rec = ui.filtered(f)
 table = oblast_arrivals(rec)
-shade = tuple(sorted(zip(table["oblast"], table["people"].astype(float))))
-components.html(ui.map_html(f, "oblast", "kazakhstan", shade), height=700)
-ui.export_panel(f, "oblast", "kazakhstan")
+st.iframe(ui.map_html(f, "oblast", "kazakhstan", shading=True), height=700)
+ui.export_panel(f, "oblast", "kazakhstan", shading=True)
 props = ui.borders()["kazakh_regions"].props
 modern = dict(zip(props["name"], props["name_modern"].fillna("")))
 table.insert(1, "today", table["oblast"].map(modern).fillna(""))

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.borders import BordersError
@@ -243,7 +242,8 @@ def review_item(number: int, item: dict, picks: dict) -> None:
         lon = st.text_input(t("imp.lon", L), key=widget_key("lon", nm), placeholder=t("imp.lon_example", L))
     with b:
         points = [{**c, "label": lab} for c, lab in zip(cands, labels)]
-        components.html(points_map_html(points, _day(year), ui.borders(), height=220), height=230)
+        ui.static_assets()
+        st.iframe(points_map_html(points, _day(year), ui.borders(), assets="linked"), height=230)
     picks[nm] = (choice, cands, labels, lat, lon, year)
 
 
@@ -312,5 +312,5 @@ d1.download_button(t("imp.joined_csv", L), export_csv(cleaned), "joined.csv", "t
 d2.download_button(t("imp.joined_xlsx", L), export_xlsx(cleaned), "joined.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 f, group = ui.sidebar_filters()
-components.html(ui.map_html(f, group, "europe"), height=700)
-ui.export_panel(f, group, "europe")
+st.iframe(ui.map_html(f, group, "fit"), height=700)
+ui.export_panel(f, group, "fit")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.i18n import t
@@ -33,15 +32,25 @@ except ValueError:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _stories_page(start: int, lang: str) -> str:
-    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang)
+def _stories_page(start: int, lang: str, assets: str) -> str:
+    return lecture_html(stories, ds.records, ui.borders(), ds.sources, start=start, lang=lang, assets=assets,
+                        url_state=assets == "linked")
 
 
-html = (_stories_page(start, L) if which == "ours" and ui.show_mode() == "bundled"
-        else lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=start, lang=L))
-components.html(html, height=720)
+def _page(assets: str) -> str:
+    """The lecture page: ``linked`` in the app (one page per language; it opens the scene of the address),
+    ``inline`` (one offline file, opening at this scene) for the download."""
+    at = start if assets == "inline" else 0
+    if which == "ours" and ui.show_mode() == "bundled":
+        return _stories_page(at, L, assets)
+    return lecture_html(scenes, ui.records(), ui.active_borders(), ds.sources, start=at, lang=L, assets=assets,
+                        url_state=assets == "linked")
+
+
+ui.static_assets()
+st.iframe(_page("linked"), height=720)
 st.caption(t("lecture.help", L))
-st.download_button(t("lecture.download", L), html.encode("utf-8"), "lecture.html", "text/html")
+st.download_button(t("lecture.download", L), lambda: _page("inline").encode("utf-8"), "lecture.html", "text/html")
 
 with st.expander(t("lecture.editor", L)):
     st.caption(t("lecture.editor_caption", L))

@@ -6,7 +6,6 @@ Thin by design: read the widgets, call ``geo``, render. The entry script ``app.p
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 import ui
 from geo.i18n import fmt_int, t
@@ -23,7 +22,7 @@ c2.metric(t("metric.people", L), fmt_int(rec["count"].fillna(0).sum(), L))
 c3.metric(t("metric.unknown", L), fmt_int((~known).sum(), L))
 c4.metric(t("metric.sources", L), fmt_int(len({s for cell in rec["source"] for s in ui.source_ids(cell)}), L))
 view = ui.view_selector()
-components.html(ui.map_html(f, group, view), height=700)
+st.iframe(ui.map_html(f, group, view), height=700)
 ui.export_panel(f, group, view)
 st.caption(t("home.caption", L))
 with st.expander(t("scene.add_title", L)):

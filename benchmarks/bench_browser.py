@@ -41,7 +41,7 @@ def _map_frame(page, title_part: str = "", timeout: float = 60.0):
         for f in page.frames[1:]:
             try:
                 if f.evaluate("(t) => !!(window.atlasMap && window.atlasMap.setYear) && "
-                              "document.getElementById('map').getAttribute('aria-label').includes(t)", title_part):
+                              "window.atlasMap.map.getContainer().getAttribute('aria-label').includes(t)", title_part):
                     return f
             except Exception:
                 continue

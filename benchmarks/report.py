@@ -67,9 +67,9 @@ def main() -> None:
     line = next((ln for ln in m.splitlines() if ln.startswith("1941-1941")), "")
     parts = line.split()
     if len(parts) >= 8:
-        rows.append(("map page for one year, bytes (with inlined Leaflet)", float(parts[1].replace(",", "")), 1_000_000,
+        rows.append(("map page for one year, bytes: export (inline)", float(parts[1].replace(",", "")), 1_000_000,
                      float(parts[4].replace(",", ""))))
-        rows.append(("  the same without Leaflet (explore links it)", float(parts[2].replace(",", "")), "",
+        rows.append(("  as the app sends it (scripts linked, cached)", float(parts[2].replace(",", "")), "",
                      float(parts[4].replace(",", ""))))
     w = _run("bench_browser.py")
     rows.append(("cold start to the first map in Chromium (s)", _num(r"cold start to the first flow map: ([\d.]+) s", w), 5.0,

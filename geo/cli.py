@@ -339,8 +339,12 @@ def _prepare(args: argparse.Namespace) -> int:
     bundled_gazetteer()
     ds = bundled_dataset()
     folder = os.environ.get("ATLAS_CACHE_DIR", "~/.cache/migration-atlas")
+    from geo.assets import publish
+    from geo.paths import ROOT
+
+    static = publish(ROOT / "static")  # Leaflet and the map scripts for Streamlit's static serving
     print(f"prepared in {time.perf_counter() - t0:.1f} s: borders, gazetteer, {len(ds.records)} bundled records "
-          f"joined; caches in {folder}")
+          f"joined; caches in {folder}; map assets in {static}")
     return 0
 
 
@@ -397,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("render", help="a static map (PNG/SVG/PDF), an animated GIF or an offline HTML map")
     r.add_argument("--date", required=True, help="1941-10, 1941 ...: the first date shown")
     r.add_argument("--to", help="the last date shown (default: --date)")
-    r.add_argument("--view", choices=("europe", "ussr", "kazakhstan"), default="europe")
+    r.add_argument("--view", choices=("fit", "europe", "ussr", "kazakhstan"), default="fit",
+                   help="fit: the drawn flows (default); europe, ussr, kazakhstan: views showing all of the Kazakh SSR")
     r.add_argument("--group", choices=("place", "polity", "oblast"), default="place")
     r.add_argument("--nationality", action="append", help="repeat for several")
     r.add_argument("--category", action="append", help="repeat for several")

@@ -1,6 +1,7 @@
 """Flows: joined movement records filtered, grouped and summed into arrows.
 
-Records on one route are summed into one flow. Known counts are added; records with no
+Records on one route and of one category are summed into one flow (deportees and evacuees on
+the same route are two arrows). Known counts are added; records with no
 count are counted apart (``unknown``) and never turned into a number. Ends can be
 grouped by place, by the polity of the record's date, or by Kazakh oblast (the way
 FlowmapBlue clusters locations), so "Ukrainian SSR → Kazakh SSR, 1936" can be one arrow
@@ -66,6 +67,19 @@ def destination_region(records: pd.DataFrame) -> pd.Series:
     return out.where(out != "", records["destination_place"].astype(str))
 
 
+#: The republic of Kazakhstan under its names of the period (the autonomy inside the RSFSR until December 1936).
+KAZAKH_UNITS = ("Kazakh SSR", "Kazakh ASSR", "Kirghiz ASSR")
+
+
+def touches_kazakhstan(records: pd.DataFrame) -> pd.Series:
+    """Records with an end in Kazakhstan on their date (an oblast of it, or the republic as a whole)."""
+    out = pd.Series(False, index=records.index)
+    for end in ENDS:
+        kz = records.get(f"{end}_kz_region", pd.Series("", index=records.index)).fillna("").astype(str) != ""
+        out |= kz | _republic(records, end).isin(KAZAKH_UNITS)
+    return out
+
+
 def filter_records(records: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """Records whose dates overlap the year range and whose values pass the filters."""
     first, last = years_of(records)
@@ -100,46 +114,68 @@ def _ends(records: pd.DataFrame, end: str, group: str) -> pd.DataFrame:
     return df
 
 
-def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
-    """One row per route: summed known counts, the records behind it and their spread.
+FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "origin_lon", "destination_lat",
+                "destination_lon", "people", "drawn", "low", "high", "approximate", "at_least", "records", "unknown",
+                "categories", "ids"]
 
-    Columns: ``origin``, ``destination``, their ``*_lat``/``*_lon``, ``people`` (sum of
-    known best counts), ``low``/``high`` (sums of the bounds, a record's best standing in
-    for a missing bound), ``records``, ``unknown`` (records with no count), ``category``
-    (the category with most people, else most records), ``categories``, ``ids`` and ``dataset``
-    (``bundled`` unless the records carry a ``dataset`` column: a user's records get their own arrows).
+
+#: Columns :func:`geo.areas.placed` adds to records and :func:`aggregate` carries to flows.
+AREA_COLUMNS = ["origin_area", "destination_area", "origin_grouped", "destination_grouped"]
+
+
+def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
+    """One row per route **and category**: different kinds of movement are never summed into one arrow.
+
+    Columns: ``origin``, ``destination``, ``dataset`` (``bundled`` unless the records carry a
+    ``dataset`` column: a user's records get their own arrows), ``category``, the ends'
+    ``*_lat``/``*_lon``, ``people`` (sum of the known best counts), ``drawn`` (what the width shows:
+    the best count, else the midpoint of a record's low-high range, else its lower bound),
+    ``low``/``high`` (sums of the bounds, a record's best standing in for a missing bound),
+    ``approximate`` (a source gives one of the counts as approximate, "~"), ``at_least`` (a record
+    gives only a lower bound, "more than": ``high`` then holds that bound), ``records``,
+    ``unknown`` (records with no figure at all), ``categories`` (the one category, as a list, for
+    older callers) and ``ids``. Sorted by ``drawn``, largest first.
     """
     if records.empty:
-        return pd.DataFrame(columns=["origin", "destination", "dataset", "origin_lat", "origin_lon", "destination_lat",
-                                     "destination_lon", "people", "low", "high", "records", "unknown", "category",
-                                     "categories", "ids"])
+        return pd.DataFrame(columns=FLOW_COLUMNS)
     o, d = _ends(records, "origin", group), _ends(records, "destination", group)
     best = records["count"].astype("Float64")
+    lo = records["count_low"].astype("Float64")
+    hi = records["count_high"].astype("Float64")
+    # a record with no best figure is drawn at the middle of its range, or at its lower bound ("more than")
+    figure = best.fillna((lo + hi) / 2).fillna(lo)
+    approx = records["count_approximate"].fillna(False).astype(bool) if "count_approximate" in records else False
     df = pd.DataFrame({
         "origin": o["key"], "destination": d["key"],
         "origin_lat": o["lat"], "origin_lon": o["lon"], "destination_lat": d["lat"], "destination_lon": d["lon"],
         "people": best.fillna(0).astype(float),
-        "low": records["count_low"].astype("Float64").fillna(best).fillna(0).astype(float),
-        "high": records["count_high"].astype("Float64").fillna(best).fillna(0).astype(float),
-        "unknown": best.isna().astype(int),
+        "drawn": figure.fillna(0).astype(float),
+        "low": lo.fillna(best).fillna(0).astype(float),
+        "high": hi.fillna(best).fillna(lo).fillna(0).astype(float),
+        "approximate": approx,
+        "at_least": (best.isna() & lo.notna() & hi.isna()).fillna(False).astype(bool),
+        "unknown": figure.isna().astype(int),
         "category": records["category"].astype(str),
         "id": records["id"].astype(str),
         # records from different datasets (the bundled data, a user's file) never share an arrow
         "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
+    areas = [c for c in AREA_COLUMNS if c in records]  # geo.areas.placed: what each end is drawn to
+    for c in areas:
+        df[c] = records[c] if c.endswith("_grouped") else records[c].astype(str)
     placed = df[["origin_lat", "origin_lon", "destination_lat", "destination_lon"]].notna().all(axis=1)
     df = df[placed & (df["origin"] != df["destination"])]  # an end with no place cannot be drawn
-    keys = ["origin", "destination", "dataset"]
-    g = df.groupby(keys, sort=False)
-    out = g.agg(origin_lat=("origin_lat", "first"), origin_lon=("origin_lon", "first"),
-                destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
-                people=("people", "sum"), low=("low", "sum"), high=("high", "sum"),
-                records=("id", "size"), unknown=("unknown", "sum"),
-                ids=("id", lambda s: list(s)), categories=("category", lambda s: sorted(set(s)))).reset_index()
-    by_cat = df.groupby([*keys, "category"], sort=False).agg(p=("people", "sum"), n=("id", "size"))
-    top = by_cat.reset_index().sort_values(["p", "n"], ascending=False).drop_duplicates(keys)
-    out = out.merge(top[[*keys, "category"]], on=keys, how="left")
-    return out.sort_values(["people", "records"], ascending=False).reset_index(drop=True)
+    if df.empty:
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    keys = ["origin", "destination", "dataset", "category"]
+    out = df.groupby(keys, sort=False).agg(
+        origin_lat=("origin_lat", "first"), origin_lon=("origin_lon", "first"),
+        destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
+        people=("people", "sum"), drawn=("drawn", "sum"), low=("low", "sum"), high=("high", "sum"),
+        approximate=("approximate", "any"), at_least=("at_least", "any"), records=("id", "size"), unknown=("unknown", "sum"),
+        ids=("id", lambda s: list(s)), **{c: (c, "first") for c in areas}).reset_index()
+    out["categories"] = out["category"].map(lambda c: [c])
+    return out[FLOW_COLUMNS + areas].sort_values(["drawn", "records"], ascending=False).reset_index(drop=True)
 
 
 def flows_by_year(records: pd.DataFrame, years: range, group: str) -> dict[int, pd.DataFrame]:
@@ -208,8 +244,8 @@ def flows_geojson(flows: pd.DataFrame) -> dict:
     """Flows as a GeoJSON FeatureCollection of straight LineStrings (the map draws them curved)."""
     import shapely
 
-    cols = [c for c in ("origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category", "ids")
-            if c in flows.columns]
+    cols = [c for c in ("origin", "destination", "dataset", "category", "people", "drawn", "low", "high", "approximate",
+                        "at_least", "records", "unknown", "ids") if c in flows.columns]
     lines = flow_lines(flows, curved=False)[[*cols, "geometry"]]
     lines["geometry"] = shapely.transform(lines.geometry.to_numpy(), lambda c: np.round(c, 4))
     if "ids" in lines:
@@ -232,10 +268,10 @@ def oblast_arrivals(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def largest(flows: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
-    """At most ``limit`` flows, the largest first (by people, then records), and how many were left out."""
+    """At most ``limit`` flows, the largest first (by the drawn figure, then records), and how many were left out."""
     if limit <= 0 or len(flows) <= limit:
         return flows, 0
-    kept = flows.sort_values(["people", "records"], ascending=False).head(limit)
+    kept = flows.sort_values(["drawn", "records"], ascending=False).head(limit)
     return kept, len(flows) - limit
 
 

@@ -1,23 +1,30 @@
-"""Lecture mode: stories (or a lecturer's own scenes) played as full-screen scenes in one offline page.
+"""Lecture mode: stories (or a lecturer's own scenes) played as full-screen scenes in one page.
 
 Each scene sets a date range, filters, a view and a grouping, and carries its caption and
-citations. The page holds every scene, so next/previous (buttons, arrow keys, PageUp/PageDown
-as presentation clickers send) never waits for a server.
+citations. The page (an :func:`geo.mapview.atlas_map` with :class:`LectureLayer`) holds every
+scene, so next/previous (buttons, arrow keys, PageUp/PageDown as presentation clickers send)
+never waits for a server; the same page is the offline download.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import yaml
+from folium.elements import MacroElement
+from folium.template import Template
 
+from geo.areas import placed
+from geo.assets import AssetMode, AtlasAssets, safe_json
+from geo.borderlayer import DatedBorders
 from geo.borders import Borders
+from geo.cards import citation, record_cards
 from geo.dates import DateError, parse_date
+from geo.flowlayer import FlowRows, page_words
 from geo.flows import GROUPS, Filters, aggregate, filter_records
-from geo.i18n import catalog, flow_labels, value_label
-from geo.mapview import CATEGORY_COLORS, PALETTE, VIEWS, _atlas_js, _flow_rows, _leaflet, _safe_json, layer_features_between
+from geo.i18n import flow_labels
+from geo.mapview import VIEWS, WIDTH_SCALES, atlas_map, render_page
 from geo.records import TableError
 from geo.vocabulary import CATEGORIES
 
@@ -72,42 +79,82 @@ def dump_scenes(scenes: list[dict]) -> str:
     return yaml.safe_dump([{k: s.get(k) for k in ("id", *SCENE_KEYS)} for s in scenes], allow_unicode=True, sort_keys=False)
 
 
-def _citation(src: pd.Series) -> str:
-    return f"{src['author']}, {src['title']} ({src['year']}), {src['locator']}"
+def scene_records(records: pd.DataFrame, scene: dict) -> pd.DataFrame:
+    """The records a scene shows: its filters, and dates overlapping the scene's own dates to the day.
+
+    A scene of "1937-08 to 1941-06" shows no record of September 1941, although both lie in 1941.
+    """
+    rec = filter_records(records, scene_filters(scene))
+    if not len(rec):
+        return rec
+    first = parse_date(str(scene["date"])).start
+    last = parse_date(str(scene.get("date_end") or scene["date"])).end
+    start = pd.to_datetime(rec["date_from"], errors="coerce")
+    end = pd.to_datetime(rec["date_to"], errors="coerce")
+    keep = (start <= pd.Timestamp(last)) & (end >= pd.Timestamp(first))
+    return rec[keep.fillna(True).to_numpy()]
+
+
+class LectureLayer(AtlasAssets, MacroElement):
+    """The lecture as a folium plugin: every scene's flows, caption and citations; one width scale for all."""
+
+    assets = ("atlas.css", "atlas.js", "lecture.js")
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = window.lecture = Atlas.lecture({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "LectureLayer"
+        self.data_json = safe_json(data)
 
 
 def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, sources: pd.DataFrame | None = None,
-                 *, start: int = 0, height: int = 720, lang: str = "en") -> str:
-    """One offline page holding every scene; ``start`` is the index shown first.
+                 *, start: int = 0, height: int | None = None, lang: str = "en", assets: AssetMode = "inline",
+                 url_state: bool = False) -> str:
+    """One page holding every scene; ``start`` is the index shown first.
 
-    Text (titles, captions, citations) is inserted with ``textContent`` only.
+    Every scene is drawn with the lecture's one width scale (:data:`geo.mapview.WIDTH_SCALES`), its
+    ends that are areas drawn to the areas (:mod:`geo.areas`), its arrows' records shown from the one
+    card builder, and its citations as citations. Text (titles, captions, citations) is inserted
+    with ``textContent`` only. ``assets``: ``inline`` for the download, ``linked`` in the app.
+    ``url_state``: the page follows and writes the embedding page's ``?scene=`` (the app), so one page
+    serves every start.
     """
-    js, css = _leaflet()
     by_id = sources.set_index("id") if sources is not None and len(sources) else None
-    payload, first, last = [], dt.date(1950, 12, 31), dt.date(1918, 1, 1)
+    first, last = dt.date(1950, 12, 31), dt.date(1918, 11, 11)
+    prepared = []
     for s in scenes:
         f = scene_filters(s)
+        group = s.get("group") or "place"
         day = dt.date(min(max(f.year_to, 1919), 1950), 7, 1)
-        first, last = min(first, dt.date(min(max(f.year_from, 1919), 1950), 1, 1)), max(last, day)
-        rec = filter_records(records, f)
-        flows = aggregate(rec, s.get("group") or "place")
+        first = min(first, dt.date(min(max(f.year_from, 1919), 1950), 1, 1))
+        last = max(last, day)
+        rec = placed(scene_records(records, s), borders, group)
+        flows = aggregate(rec, group)
         if len(flows):
-            labels = flow_labels(rec, s.get("group") or "place", lang)
-            flows = flows.assign(origin=flows["origin"].map(lambda k, labels=labels: labels.get(k, k)),
-                                 destination=flows["destination"].map(lambda k, labels=labels: labels.get(k, k)))
-        cites = [(_citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
-        center, zoom = VIEWS.get(s.get("view") or "europe", VIEWS["europe"])
+            labels = flow_labels(rec, group, lang)
+            flows = flows.assign(origin=flows["origin"].map(lambda k, m=labels: m.get(k, k)),
+                                 destination=flows["destination"].map(lambda k, m=labels: m.get(k, k)))
+        prepared.append((s, f, day, rec, flows))
+    rows = FlowRows(borders, [p[4] for p in prepared], (first, last), tuple(p[2].isoformat() for p in prepared))
+    shown = [p[3] for p in prepared if len(p[3])]
+    every = pd.concat(shown).drop_duplicates("id") if shown else records.iloc[:0]
+    cards = record_cards(every, sources, lang)  # once for the records of every scene
+    payload = []
+    for s, f, day, _rec, flows in prepared:
+        cites = [(citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
         period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}\u2013{f.year_to}"
         payload.append({"title": s["title"], "period": period, "text": s.get("text", ""), "cites": cites,
-                        "day": day.isoformat(), "center": center, "zoom": zoom - 0.5, "flows": _flow_rows(flows),
+                        "day": day.isoformat(), "view": s.get("view") or "europe", "flows": rows(flows),
                         "people": float(flows["people"].sum()) if len(flows) else 0.0,
-                        "peak": max(float(flows["people"].max()) if len(flows) else 1.0, 1.0)})
-    data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "palette": PALETTE, "cat": CATEGORY_COLORS,
-            "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
-            "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
-            "locale": {"en": "en-US", "ru": "ru-RU", "kk": "ru-RU"}[lang],  # Kazakh groups digits as Russian does
-            "polities": layer_features_between(borders, "polities", first, last),
-            "kazakh_regions": layer_features_between(borders, "kazakh_regions", first, last, 0.02)}
-    page = Path(__file__).with_name("lecture.html").read_text("utf-8")
-    return (page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*ATLAS_JS*/", _atlas_js())
-            .replace("/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height))))
+                        "approx": bool(len(flows) and flows["approximate"].any())})
+    data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "records": cards, "areas": rows.area_data(),
+            "url_state": bool(url_state),
+            "views": VIEWS, "scale": WIDTH_SCALES["lecture"], "symbol_radius": 14, **page_words(lang)}
+    m = atlas_map(title="Lecture")
+    DatedBorders(borders, last, first, lang=lang, days=tuple(p["day"] for p in payload)).add_to(m)
+    LectureLayer(data).add_to(m)
+    return render_page(m, assets)

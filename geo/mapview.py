@@ -1,206 +1,25 @@
-"""Interactive map of the borders of a date, as one self-contained HTML page.
+"""The one renderer of the atlas's map pages: a ``folium.Map`` with every asset served locally.
 
-Leaflet comes from the PyPI package ``xstatic-leaflet`` and is inlined, so the
-page makes no request outside the machine (no CDN, no tile server): a
-historical map must not sit on today's borders, and a classroom may have no
-internet. Data reaches the page as JSON with ``<``, ``>`` and ``&`` escaped, and
-every label is set with ``textContent``, never as HTML.
+Every map page (the flows of the home and Kazakhstan pages, the import page, the lecture, the
+borders of a date, the candidate places, the offline HTML exports) is a :func:`atlas_map` with
+folium plugins of this package added (:class:`geo.borderlayer.DatedBorders`,
+:class:`geo.flowlayer.FlowLayer`, :class:`geo.lecture.LectureLayer`, :class:`CandidatePoints`), and
+becomes HTML through :func:`render_page` in one of two asset modes (see :mod:`geo.assets`):
+``inline`` for files that must work alone, ``linked`` for the app. No tiles, no CDN: a historical
+map must not sit on today's borders, and a classroom may have no internet. Record text reaches
+the page as JSON with ``<``, ``>`` and ``&`` escaped and is shown with ``textContent`` only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from functools import lru_cache
-from pathlib import Path
 
-import numpy as np
-import shapely
+import folium
+from folium.template import Template
+from folium.utilities import JsCode
 
+from geo.assets import AssetMode, AtlasAssets, RawElement, render_macros, safe_json
 from geo.borders import Borders
-from geo.i18n import catalog, value_label
-
-#: Colour-blind-safe palette (Paul Tol's "light" scheme) for neighbouring polities.
-PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
-
-#: Display simplification (degrees) and coordinate rounding of the page's GeoJSON.
-DISPLAY_TOLERANCE = 0.03
-DISPLAY_DECIMALS = 2
-
-_PROPS = ("id", "unit", "name", "name_ru", "name_kk", "valid_from", "valid_to", "precision", "source",
-          "capital", "occupier", "level", "name_modern", "kind")
-
-
-@lru_cache(maxsize=1)
-def _leaflet() -> tuple[str, str]:
-    """Leaflet's JS and CSS from the installed xstatic-leaflet package."""
-    import xstatic.pkg.leaflet as xl
-
-    base = Path(xl.BASE_DIR)
-    return (base / "leaflet.js").read_text("utf-8"), (base / "leaflet.css").read_text("utf-8")
-
-
-def _round_coords(obj: object, decimals: int = DISPLAY_DECIMALS) -> object:
-    if isinstance(obj, float):
-        return round(obj, decimals)
-    if isinstance(obj, list):
-        return [_round_coords(v, decimals) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _round_coords(v, decimals) for k, v in obj.items()}
-    return obj
-
-
-def _clean(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    return value
-
-
-def layer_geojson(borders: Borders, day: dt.date | str, layer: str, tolerance: float = DISPLAY_TOLERANCE) -> dict:
-    """The features of ``layer`` valid on ``day`` as display GeoJSON.
-
-    Geometry is simplified by :data:`DISPLAY_TOLERANCE` and rounded to
-    :data:`DISPLAY_DECIMALS`; polities get a ``color`` index such that the
-    neighbours of a polity differ (greedy colouring).
-    """
-    df = borders.on(day, layer)
-    geoms = shapely.simplify(np.asarray(df["geometry"].to_numpy(), dtype=object), tolerance, preserve_topology=True)
-    colors = _greedy_colors(geoms) if layer == "polities" else [0] * len(df)
-    feats = []
-    for (_, row), geom, color in zip(df.iterrows(), geoms, colors):
-        props = {k: _clean(row[k]) for k in _PROPS if k in row.index}
-        props["color"] = color
-        feats.append({"type": "Feature", "properties": props, "geometry": _round_coords(json.loads(shapely.to_geojson(geom)))})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def _greedy_colors(geoms: np.ndarray) -> list[int]:
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
-    neighbours: dict[int, set[int]] = {}
-    for a, b in zip(left, right):
-        if a != b:
-            neighbours.setdefault(int(a), set()).add(int(b))
-    order = np.argsort(-shapely.area(geoms))
-    colors = [-1] * len(geoms)
-    for i in order:
-        used = {colors[j] for j in neighbours.get(int(i), ())}
-        colors[i] = next(c for c in range(len(PALETTE)) if c not in used) if len(used) < len(PALETTE) else 0
-    return colors
-
-
-def _atlas_js() -> str:
-    """The shared helpers of the map pages (decoding, curves, arrowheads, text-only elements)."""
-    return Path(__file__).with_name("atlasmap.js").read_text("utf-8")
-
-
-def _safe_json(data: object) -> str:
-    """JSON that can sit inside a <script> element without closing it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def borders_map_html(borders: Borders, day: dt.date | str, *, height: int = 620, title: str = "") -> str:
-    """A standalone, offline HTML page with the borders valid on ``day``.
-
-    Parameters
-    ----------
-    borders : Borders
-        The border layers.
-    day : datetime.date or str
-        The date shown.
-    height : int
-        Map height in pixels.
-    title : str
-        Accessible title of the map (text, escaped by the browser).
-
-    Returns
-    -------
-    str
-        HTML with Leaflet, the polities, the Kazakh oblasts and the occupation
-        zones of the date inlined; no external URL.
-    """
-    js, css = _leaflet()
-    data = {
-        "polities": layer_geojson(borders, day, "polities"),
-        "kazakh_regions": layer_geojson(borders, day, "kazakh_regions"),
-        "occupation": layer_geojson(borders, day, "occupation"),
-        "palette": PALETTE,
-        "day": str(day),
-        "title": title,
-    }
-    return _PAGE.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
-        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<style>/*LEAFLET_CSS*/</style>
-<style>
- html,body{margin:0;padding:0;font-family:system-ui,sans-serif}
- #map{height:/*HEIGHT*/px;background:#dfe9f3}
- .legend{background:#fff;padding:6px 8px;border:1px solid #999;font-size:13px;line-height:1.4}
- .legend span{display:inline-block;width:14px;height:10px;margin-right:6px;vertical-align:middle}
- .leaflet-tooltip{font-size:13px}
-</style></head>
-<body>
-<div id="map" role="img"></div>
-<script>/*LEAFLET_JS*/</script>
-<script>
-(function(){
- const D = /*DATA*/;
- const map = L.map('map', {zoomSnap: 0.25, attributionControl: false}).setView([52, 45], 3.25);
- document.getElementById('map').setAttribute('aria-label', D.title || ('Borders on ' + D.day));
- function tip(p, extra){
-   const box = document.createElement('div');
-   const b = document.createElement('b'); b.textContent = p.name || ''; box.appendChild(b);
-   const lines = [];
-   if (p.name_ru) lines.push(p.name_ru);
-   if (p.name_modern) lines.push('today: ' + p.name_modern);
-   if (p.kind === 'modern_outline') lines.push('today\u2019s outline (outside the atlas\u2019s focus)');
-   if (p.occupier) lines.push('occupier: ' + p.occupier);
-   lines.push((p.valid_from || '') + ' \\u2013 ' + (p.valid_to || '') + ' \\u00b7 precision ' + (p.precision || ''));
-   if (extra) lines.push(extra);
-   for (const t of lines){ const d = document.createElement('div'); d.textContent = t; box.appendChild(d); }
-   return box;
- }
- const pol = L.geoJSON(D.polities, {
-   style: f => (f.properties.kind === 'modern_outline'
-     ? {color:'#999', weight:0.5, fillColor:'#eeeeee', fillOpacity:1}
-     : {color:'#444', weight:0.8, fillColor: D.palette[f.properties.color % D.palette.length], fillOpacity:0.85}),
-   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky:true})
- }).addTo(map);
- const kz = L.geoJSON(D.kazakh_regions, {
-   style: () => ({color:'#222', weight:1.2, dashArray:'4 3', fill:true, fillOpacity:0}),
-   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties, f.properties.capital ? 'centre: ' + f.properties.capital : ''),
-                                          {sticky:true})
- }).addTo(map);
- const occ = L.geoJSON(D.occupation, {
-   style: () => ({color:'#CC3311', weight:2, dashArray:'6 4', fillColor:'#CC3311', fillOpacity:0.15}),
-   onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky:true})
- }).addTo(map);
- const legend = L.control({position:'bottomleft'});
- legend.onAdd = function(){
-   const div = L.DomUtil.create('div', 'legend');
-   const rows = [['#77AADD','states of ' + D.day, ''], ['#eeeeee','outside the atlas: today\u2019s outlines', '1px solid #999'],
-                 ['transparent','Kazakh oblasts (dashed)', '2px dashed #222'],
-                 ['#CC3311','occupation zones', '2px dashed #CC3311']];
-   for (const [c, t, bd] of rows){
-     const r = document.createElement('div'); const s = document.createElement('span');
-     s.style.background = c; if (bd) s.style.border = bd; r.appendChild(s);
-     r.appendChild(document.createTextNode(t)); div.appendChild(r);
-   }
-   return div;
- };
- legend.addTo(map);
- window.atlasMap = {map: map, polities: pol, kazakh: kz, occupation: occ, day: D.day};
-})();
-</script>
-</body></html>
-"""
-
 
 #: Colour per record category: Paul Tol's bright and muted qualitative schemes (colour-blind safe).
 CATEGORY_COLORS = {
@@ -208,178 +27,280 @@ CATEGORY_COLORS = {
     "specialist": "#33BBEE", "evacuation": "#EE7733", "repatriation": "#AA3377", "re_emigration": "#882255",
     "arrest": "#000000", "camp_transfer": "#555555", "resettlement": "#999933",
 }
-#: Oblast choropleth ramp (Tol's YlOrBr, sequential, colour-blind safe), lightest first.
-CHOROPLETH = ("#FFFBD5", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#8C2D04")
-FLOW_TOLERANCE = 0.08
-#: Today's outlines outside the atlas's focus are context only: coarser, rounded to 0.1 degree,
-#: and without islands smaller than OUTLINE_MIN_AREA square degrees.
-OUTLINE_TOLERANCE = 0.25
-OUTLINE_MIN_AREA = 0.3
-#: Properties the flow map's tooltips use (the border pages carry the full set).
-_FLOW_PROPS = ("id", "name", "name_ru", "name_kk", "name_modern", "capital", "valid_from", "valid_to", "kind")
-VIEWS = {"europe": ([50, 30], 3.5), "ussr": ([55, 60], 3.0), "kazakhstan": ([48, 67], 4.75)}
+#: Oblast shading (Tol's YlOrBr, sequential, colour-blind safe), lightest first; 0 is drawn white, as no data.
+CHOROPLETH = ("#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#8C2D04")
+#: The width scale of each map type, fixed across years, scenes and exports: ``per_px`` people per
+#: pixel of width, ``min_px`` the width of any smaller (or count-less) flow, ``samples`` the legend's.
+WIDTH_SCALES = {
+    "flows": {"per_px": 20_000, "min_px": 1.5, "samples": [50_000, 200_000, 400_000]},
+    "lecture": {"per_px": 12_500, "min_px": 2.5, "samples": [50_000, 200_000, 400_000]},
+}
+#: Views (south-west, north-east corners as [lat, lon]); each shows all of the Kazakh SSR. ``fit``
+#: (the default) fits the drawn flows instead.
+VIEWS = {"europe": [[34.0, -11.0], [66.0, 88.0]], "ussr": [[35.0, 20.0], [75.0, 180.0]],
+         "kazakhstan": [[40.0, 46.0], [56.0, 88.0]]}
+VIEW_NAMES = ("fit", *VIEWS)
+#: Sea and land beyond the atlas.
+SEA = "#c9dbe8"
 
 
-def _encode_geometry(geom, decimals: int) -> list:
-    """Polygon rings as flat integer deltas: [x0, y0, dx1, dy1, ...] at 10**decimals per degree.
+class AtlasMap(AtlasAssets, folium.Map):
+    """A ``folium.Map`` with Leaflet from the ``xstatic-leaflet`` package instead of folium's CDN set.
 
-    Several times shorter than GeoJSON text; ``flowmap.html`` decodes it back (``decodeGeom``).
-    Returned as a list of polygons, each a list of rings.
+    No tiles; canvas rendering with a tap tolerance (arrows can be tapped on a phone); the sea's
+    colour behind the borders. Use :func:`atlas_map`.
     """
-    scale = 10 ** decimals
-    polys = []
-    parts = shapely.get_parts(geom)
-    while len(parts) and np.isin(shapely.get_type_id(parts), (4, 5, 6, 7)).any():  # collections in collections
-        parts = shapely.get_parts(parts)
-    for poly in parts:
-        if shapely.get_type_id(poly) != 3:  # only polygons are drawn
-            continue
-        rings = [shapely.get_exterior_ring(poly), *shapely.get_interior_ring(poly, range(shapely.get_num_interior_rings(poly)))]
-        enc = []
-        for ring in rings:
-            q = np.round(shapely.get_coordinates(ring) * scale).astype(np.int64)
-            q = q[np.r_[True, np.any(np.diff(q, axis=0) != 0, axis=1)]]  # drop repeats after rounding
-            if len(q) < 4:
-                continue
-            d = np.vstack([q[:1], np.diff(q, axis=0)])
-            enc.append(d.ravel().tolist())
-        if enc:
-            polys.append(enc)
-    return polys
+
+    assets = ("leaflet.css", "leaflet.js")
+
+    def __init__(self, *, title: str = "", **kwargs) -> None:
+        kwargs.setdefault("location", [50.0, 50.0])
+        kwargs.setdefault("zoom_start", 3)
+        # canvas everywhere: the overlay pane's renderer takes taps 10 px off an arrow, and prefer_canvas makes
+        # the borders' own pane draw on canvas too (not hundreds of SVG paths re-added at each year step)
+        super().__init__(tiles=None, attribution_control=False, zoom_snap=0.25, zoom_delta=0.5, keyboard=False,
+                         prefer_canvas=True, renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
+        self.title = title
+        self.get_root().header.add_child(RawElement(f"<style>.leaflet-container{{background:{SEA}}}</style>"),
+                                         name="atlas_sea")
+        self.add_child(_MapLabel(title))
 
 
-def layer_features_between(borders: Borders, layer: str, first: dt.date, last: dt.date,
-                           tolerance: float = FLOW_TOLERANCE) -> dict:
-    """Every feature of ``layer`` valid at some time in ``first..last``, with its validity.
+class _MapLabel(folium.MacroElement):
+    """The map's accessible name (text, set as an attribute by the browser, never parsed as markup)."""
 
-    The browser shows the ones valid on the year it draws, so a year step needs no server.
-    Polities are coloured once (greedy, over all features shown together).
+    def render(self, **kwargs):
+        render_macros(self, kwargs)  # the title never passes through a template a second time
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().setAttribute('role', 'region');
+        {{ this._parent.get_name() }}.getContainer().setAttribute('aria-label', {{ this.title|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "MapLabel"
+        self.title = title or "Map"
+
+
+def atlas_map(title: str = "", **kwargs) -> AtlasMap:
+    """A map for the atlas's layers: local Leaflet, no tiles, canvas with a tap tolerance.
+
+    Add :class:`geo.borderlayer.DatedBorders`, :class:`geo.flowlayer.FlowLayer` ... to it, then
+    :func:`render_page`. In a notebook the map displays itself (its assets inline).
     """
-    lay = borders[layer]
-    lo, hi = np.datetime64(first, "D"), np.datetime64(last, "D")
-    keep = (lay.start <= hi) & (lay.end >= lo)
-    props = lay.props[keep].reset_index(drop=True)
-    outline = (props["kind"] == "modern_outline").to_numpy() if "kind" in props else np.zeros(len(props), bool)
-    geoms = lay.geoms[keep].copy()
-    geoms[~outline] = shapely.simplify(geoms[~outline], tolerance, preserve_topology=True)
-    if outline.any():
-        parts, idx = shapely.get_parts(geoms[outline], return_index=True)
-        big = shapely.area(parts) >= OUTLINE_MIN_AREA
-        kept = [shapely.multipolygons(parts[big & (idx == k)]) for k in range(int(outline.sum()))]
-        geoms[outline] = shapely.simplify(np.array(kept, dtype=object), OUTLINE_TOLERANCE, preserve_topology=True)
-    colors = [0] * len(geoms)
-    if layer == "polities" and len(geoms):
-        # colour by polity name so a state keeps its colour across periods
-        names = props["name"].astype(str).to_numpy()
-        uniq, inv = np.unique(names, return_inverse=True)
-        per_name = np.array([shapely.union_all(geoms[inv == k]) for k in range(len(uniq))], dtype=object)
-        c = _greedy_colors(per_name)
-        colors = [c[k] for k in inv]
-    feats = []
-    for i, geom in enumerate(geoms):
-        row = props.iloc[i]
-        p = {k: _clean(row[k]) for k in _FLOW_PROPS if k in row.index and _clean(row[k]) not in (None, "")}
-        p["color"] = int(colors[i])
-        dec = 1 if outline[i] else DISPLAY_DECIMALS
-        feats.append({"p": p, "g": _encode_geometry(geom, dec), "s": 10 ** dec})
-    return {"type": "EncodedFeatures", "features": feats}
+    return AtlasMap(title=title, **kwargs)
 
 
-def _flow_rows(flows) -> list[dict]:
-    out = []
-    for r in flows.itertuples(index=False):
-        out.append({"o": r.origin, "d": r.destination, "a": [round(float(r.origin_lat), 3), round(float(r.origin_lon), 3)],
-                    "b": [round(float(r.destination_lat), 3), round(float(r.destination_lon), 3)],
-                    "p": float(r.people), "lo": float(r.low), "hi": float(r.high), "n": int(r.records),
-                    "u": int(r.unknown), "c": r.category, "ids": list(r.ids),
-                    "y": int(getattr(r, "dataset", "bundled") != "bundled")})
-    return out
+def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
+    """The HTML page of a map: the one renderer of every map page.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually an :func:`atlas_map` with this package's layers.
+    assets : {"inline", "linked"}
+        ``inline`` writes Leaflet and the atlas's scripts into the page (exports, offline files,
+        notebooks); ``linked`` points at ``/app/static/atlas/`` (the app; :func:`geo.assets.publish`
+        puts the files there).
+    """
+    fig = m.get_root()
+    fig.atlas_assets = assets
+    return fig.render()
 
 
 def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
-                  first: dt.date, last: dt.date, all_years=None, view: str = "europe", year: int | None = None,
-                  choropleth: dict[str, float] | None = None, height: int = 640, title: str = "",
-                  lang: str = "en") -> str:
-    """A standalone, offline HTML flow map that steps through years in the browser.
+                  first: dt.date, last: dt.date, all_years=None, view: str = "fit", year: int | None = None,
+                  shading: dict | None = None, height: int | None = None, title: str = "", lang: str = "en",
+                  assets: AssetMode = "inline", url_state: bool = False, scale: str = "flows") -> str:
+    """A flow map that steps through years in the browser, as one HTML page.
 
     Parameters
     ----------
     borders : Borders
-        The border layers; every polity and oblast valid in ``first..last`` is inlined
-        once with its validity, and the page shows those valid on the year drawn.
+        The border layers; every polity and oblast valid in ``first..last`` is sent once with its
+        validity, and the page shows those valid on the year drawn. Also resolves the flows' areas.
     flows_by_year : dict
-        Year -> flows (the frame of :func:`geo.flows.aggregate`) active in that year.
+        Year -> flows (:func:`geo.flows.aggregate` of :func:`geo.areas.placed` records) of that year.
     records : dict
-        Record id -> fields shown when a flow is clicked (text only; inserted with
-        ``textContent``, never as HTML).
+        Record id -> card (:func:`geo.cards.record_cards`), shown when a flow is clicked.
     first, last : datetime.date
-        The period; ``all_years`` (flows of the whole period) is shown before play.
+        The period; ``all_years`` (its flows) is shown on "All".
     view : str
-        ``europe``, ``ussr`` or ``kazakhstan``.
-    choropleth : dict, optional
-        Oblast name -> value shading the Kazakh oblasts.
+        ``fit`` (the drawn flows), ``europe``, ``ussr`` or ``kazakhstan``.
+    year : int, optional
+        The year shown first (else the whole period).
+    shading : dict, optional
+        Kazakh oblast shading: year (str) or ``"all"`` -> {oblast: arrivals with a known count}.
+    height : int, optional
+        Unused (the page fills its frame); kept for old callers.
     lang : str
         ``en``, ``ru`` or ``kk``: the page's own words and number format (flow labels come translated).
-
-    Returns
-    -------
-    str
-        HTML with Leaflet inlined from the xstatic-leaflet package; no external URL.
+    assets : {"inline", "linked"}
+        See :func:`render_page`.
+    url_state : bool
+        Write the year shown into the embedding page's address (the app).
+    scale : str
+        The map type whose width scale is used (:data:`WIDTH_SCALES`).
     """
-    js, css = _leaflet()
-    years = sorted(flows_by_year)
-    peak = max([float(f["people"].max()) for f in flows_by_year.values() if len(f)] +
-               ([float(all_years["people"].max())] if all_years is not None and len(all_years) else []) + [1.0])
-    center, zoom = VIEWS.get(view, VIEWS["europe"])
-    data = {
-        "polities": layer_features_between(borders, "polities", first, last),
-        "kazakh_regions": layer_features_between(borders, "kazakh_regions", first, last, 0.02),
-        "flows": {str(y): _flow_rows(f) for y, f in flows_by_year.items()},
-        "all": _flow_rows(all_years) if all_years is not None else None,
-        "records": records, "years": years, "year": year, "peak": peak,
-        "palette": PALETTE, "cat": CATEGORY_COLORS, "ramp": CHOROPLETH,
-        "choropleth": choropleth, "center": center, "zoom": zoom, "title": title,
-        "first": str(first), "last": str(last),
-        "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")},
-        "catLabels": {c: value_label("cat", c, lang) for c in CATEGORY_COLORS},
-        "locale": {"en": "en-US", "ru": "ru-RU", "kk": "ru-RU"}[lang], "lang": lang,  # Kazakh groups digits as Russian does
-    }
-    page = Path(__file__).with_name("flowmap.html").read_text("utf-8").replace("/*ATLAS_JS*/", _atlas_js())
-    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace(
-        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
+    from geo.borderlayer import DatedBorders
+    from geo.flowlayer import FlowLayer
+
+    m = atlas_map(title=title or "Flow map")
+    DatedBorders(borders, last, first, lang=lang).add_to(m)
+    FlowLayer(all_years, by_year=flows_by_year, cards=records, borders=borders, first=first, last=last, year=year,
+              shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale,
+              outlines_on_map=True).add_to(m)
+    return render_page(m, assets)
 
 
+def borders_map_html(borders: Borders, day: dt.date | str, *, height: int | None = None, title: str = "",
+                     lang: str = "en", assets: AssetMode = "inline") -> str:
+    """A page with the borders valid on ``day`` (polities, Kazakh oblasts, occupation zones), full tooltips."""
+    from geo.borderlayer import DISPLAY_TOLERANCE, DatedBorders
 
-def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, height: int = 260) -> str:
-    """A small offline map of candidate places (name, country, lat, lon) over the borders of ``day``.
+    m = atlas_map(title=title or f"Borders on {day}")
+    DatedBorders(borders, str(day), detail=True, tolerance=DISPLAY_TOLERANCE,
+                 layers=("polities", "kazakh_regions", "occupation"), lang=lang).add_to(m)
+    _BordersPage(str(day), VIEWS["europe"], lang).add_to(m)
+    return render_page(m, assets)
 
-    Labels reach the page as data and are shown with ``textContent``; nothing is fetched.
+
+class _BordersPage(AtlasAssets, folium.MacroElement):
+    """The borders page's view, legend and test hooks (``window.atlasMap``)."""
+
+    assets = ("atlas.css", "atlas.js")
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map, T){
+          const B = map._atlasBorders, el = Atlas.el;
+          Atlas.limitToWorld(map); map.fitBounds({{ this.bounds|tojson }});
+          const legend = L.control({position: 'bottomleft'});
+          legend.onAdd = () => { const div = L.DomUtil.create('div', 'atlas-legend atlas-map-legend');
+            for (const [bg, border, text] of [
+                ['#EEEEBB', '1px solid #77756d', Atlas.fill(T['map.legend_states'], {day: {{ this.day|tojson }}})],
+                                              ['#f4f3ef', '1px solid #b8b8b8', T['map.legend_outlines']],
+                                              ['transparent', '2px dashed #4a4a4a', T['map.legend_oblasts']],
+                                              ['rgba(204,51,17,0.15)', '2px dashed #CC3311', T['map.legend_occupation']]]){
+              const r = el('div', undefined, 'atlas-legend-row'), s = el('span', undefined, 'atlas-swatch-fill');
+              s.style.background = bg; s.style.border = border; r.appendChild(s); r.appendChild(el('span', text));
+              div.appendChild(r); }
+            return div; };
+          legend.addTo(map);
+          window.atlasMap = {map: map, polities: B.polities, kazakh: B.kazakh, occupation: B.occupation,
+                             day: {{ this.day|tojson }}};
+          window.addEventListener('resize', () => map.invalidateSize());
+        })({{ this._parent.get_name() }}, {{ this.words_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, day: str, bounds, lang: str = "en") -> None:
+        from geo.i18n import catalog
+
+        super().__init__()
+        self._name = "BordersPage"
+        self.day, self.bounds = day, bounds
+        self.words_json = safe_json({k: v for k, v in catalog(lang).items() if k.startswith("map.legend_")})
+
+
+class CandidatePoints(AtlasAssets, folium.MacroElement):
+    """Candidate places of a name under review, numbered and labelled (text only), fitted in view."""
+
+    assets = ("atlas.css", "atlas.js")
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map, pts){
+          const made = [];
+          pts.forEach((p, i) => {
+            const m = L.circleMarker([p.lat, p.lon],
+              {radius: 7, color: '#000', weight: 2, fillColor: '#EE7733', fillOpacity: 1}).addTo(map);
+            m.bindTooltip(Atlas.el('div', (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'))),
+                          {permanent: pts.length <= 4});
+            made.push([p.lat, p.lon]);
+          });
+          const fit = () => { map.invalidateSize(); if (made.length > 1) map.fitBounds(made, {padding: [30, 30], maxZoom: 6});
+                              else if (made.length) map.setView(made[0], 5); else map.setView([50, 50], 2); };
+          fit(); setTimeout(fit, 300); window.addEventListener('resize', () => map.invalidateSize());
+          window.candidateMap = {map: map, count: made.length};
+        })({{ this._parent.get_name() }}, {{ this.points_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[dict]) -> None:
+        super().__init__()
+        self._name = "CandidatePoints"
+        self.points_json = safe_json([{k: p.get(k) for k in ("name", "country", "lat", "lon", "label")} for p in points
+                                      if p.get("lat") is not None and p.get("lon") is not None])
+
+
+def points_map_html(points: list[dict], day: dt.date, borders: Borders, *, height: int | None = None,
+                    assets: AssetMode = "inline") -> str:
+    """A small map of candidate places (name, country, lat, lon) over the borders of ``day``."""
+    from geo.borderlayer import DatedBorders
+
+    m = atlas_map(title="Candidate places")
+    DatedBorders(borders, day, tolerance=0.15, layers=("polities",)).add_to(m)
+    CandidatePoints(points).add_to(m)
+    return render_page(m, assets)
+
+
+def layer_geojson(*args, **kwargs) -> dict:
+    """See :func:`geo.borderlayer.layer_geojson` (kept here for the Explorer page's download)."""
+    from geo.borderlayer import layer_geojson as _layer_geojson
+
+    return _layer_geojson(*args, **kwargs)
+
+
+def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
+    """The title of a flow map or export: period (or the year shown), the filters, the grouping.
+
+    ``Flows 1941 · German · deportation, grouped by place``: what the map shows, so an export or a
+    copied link says which filters made it.
     """
-    js, css = _leaflet()
-    pol = layer_features_between(borders, "polities", day, day, 0.15)
-    data = {"polities": pol, "points": [{k: p.get(k) for k in ("name", "country", "lat", "lon", "label")} for p in points
-                                        if p.get("lat") is not None and p.get("lon") is not None],
-            "palette": PALETTE}
-    page = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>/*LEAFLET_CSS*/</style>
-<style>html,body{margin:0}#map{height:/*HEIGHT*/px;background:#dfe9f3}</style></head><body>
-<div id="map" role="img" aria-label="Candidate places"></div><script>/*LEAFLET_JS*/</script><script>/*ATLAS_JS*/</script><script>
-(function(){ const D = /*DATA*/;
- const map = L.map('map', {attributionControl:false}).setView([50, 50], 2);  // a view before any layer
- L.geoJSON(Atlas.decodeLayer(D.polities),
-   {style: f => ({color:'#777', weight:0.6, fillOpacity:0.5,
-                  fillColor: f.properties.kind === 'modern_outline' ? '#eee' : D.palette[f.properties.color % D.palette.length]}),
-    interactive:false}).addTo(map);
- const pts = [];
- D.points.forEach((p, i) => {
-   const m = L.circleMarker([p.lat, p.lon], {radius:7, color:'#000', weight:2, fillColor:'#EE7733', fillOpacity:1}).addTo(map);
-   const box = document.createElement('div');
-   box.textContent = (i + 1) + '. ' + (p.label || (p.name + ' (' + (p.country || '') + ')'));
-   m.bindTooltip(box, {permanent: D.points.length <= 4}); pts.push([p.lat, p.lon]); });
- if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6});
- else if (pts.length) map.setView(pts[0], 5); else map.setView([50, 50], 2);
- window.addEventListener('resize', () => map.invalidateSize());
- setTimeout(() => { map.invalidateSize(); if (pts.length > 1) map.fitBounds(pts, {padding:[30,30], maxZoom:6}); }, 300);
- window.candidateMap = {map: map, count: pts.length};
-})();</script></body></html>"""
-    return page.replace("/*LEAFLET_CSS*/", css).replace("/*LEAFLET_JS*/", js).replace("/*ATLAS_JS*/", _atlas_js()).replace(
-        "/*DATA*/", _safe_json(data)).replace("/*HEIGHT*/", str(int(height)))
+    from geo.i18n import t, unit_label, value_label
+
+    period = str(year) if year is not None else (f"{f.year_from}" if f.year_from == f.year_to
+                                                 else f"{f.year_from}\u2013{f.year_to}")
+    parts = [value_label("nat", n, lang) for n in f.nationalities]
+    parts += [value_label("cat", c, lang) for c in f.categories]
+    parts += [unit_label(o, lang) for o in f.origin_polities]
+    parts += ["\u2192 " + unit_label(d, lang) for d in f.destination_regions]
+    filters = "".join(f" \u00b7 {p}" for p in parts)
+    return t("map.title", lang, period=period, filters=filters, group=t(f"group.{group}", lang))
+
+
+def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
+               sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
+               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None) -> str:
+    """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
+
+    Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
+    ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
+    (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
+    its oblasts shaded by the arrivals of the year shown.
+    """
+    from geo.areas import placed
+    from geo.cards import record_cards
+    from geo.flowlayer import oblast_shading
+    from geo.flows import aggregate, filter_records, flows_by_year, largest, touches_kazakhstan
+    from geo.i18n import flow_labels
+
+    rec = filter_records(records, f)
+    if shading:
+        rec = rec[touches_kazakhstan(rec).to_numpy()]
+    rec = placed(rec, borders, group)
+    years = range(f.year_from, f.year_to + 1)
+    labels = flow_labels(rec, group, lang) if len(rec) else {}
+
+    def relabel(fl):
+        fl = largest(fl, limit)[0]
+        return fl.assign(origin=fl["origin"].map(lambda k: labels.get(k, k)),
+                         destination=fl["destination"].map(lambda k: labels.get(k, k)))
+
+    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()}
+    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=dt.date(f.year_from, 1, 1),
+                         last=dt.date(min(f.year_to, 1950), 12, 31), all_years=relabel(aggregate(rec, group)),
+                         view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
+                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state)

@@ -25,7 +25,7 @@ def flow_frame(page, timeout: float = 60.0, title: str = ""):
 def _is_flow_map(frame, title: str) -> bool:
     try:
         return bool(frame.evaluate("(t) => !!(window.atlasMap && window.atlasMap.setYear) && "
-                                   "document.getElementById('map').getAttribute('aria-label').includes(t)", title))
+                                   "window.atlasMap.map.getContainer().getAttribute('aria-label').includes(t)", title))
     except PlaywrightError:  # a frame being replaced by a rerun
         return False
 

@@ -117,10 +117,8 @@ def test_the_map_draws_at_most_the_configured_number_of_arrows(monkeypatch):
     at.run()
     assert not at.exception
     assert any("the 5 largest are drawn" in i.value for i in at.info)
-    html = at.get("iframe")[0].proto.srcdoc
-    import json
-    import re
+    from maphelp import player_data
 
-    data = json.loads(re.search(r"const D = (\{.*?\});\n", html, re.S).group(1))
-    assert len(data["all"]) == 5 and all(len(v) <= 5 for v in data["flows"].values())
-    assert data["all"][0]["p"] >= data["all"][-1]["p"]  # the largest are the ones kept
+    data = player_data(at.get("iframe")[0].proto.srcdoc)
+    assert len(data["all"]) == 5 and all(len(v) <= 5 for v in data["frames"].values())
+    assert data["all"][0]["w"] >= data["all"][-1]["w"]  # the largest are the ones kept

@@ -29,7 +29,7 @@ def test_every_key_the_code_asks_for_exists():
     for path in [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("geo/*.py")]:
         text = path.read_text("utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z_ .]+)["']""", text))
-    for path in [*ROOT.glob("geo/*.html"), *ROOT.glob("geo/*.js")]:
+    for path in [*ROOT.glob("geo/*.html"), *ROOT.glob("geo/*.js"), *ROOT.glob("geo/static/*.js")]:
         used |= set(re.findall(r"""T\[['"]([a-z_]+\.[a-z_]+)['"]\]""", path.read_text("utf-8")))
     assert len(used) > 60
     missing = sorted(k for k in used if k not in catalog("en"))
@@ -108,7 +108,7 @@ def test_switching_language_changes_the_labels_and_stays_in_the_url(chrome, app_
         if frame.inner_text("#allbtn") == "Все":
             break
         page.wait_for_timeout(200)
-    assert frame.inner_text("#allbtn") == "Все" and "Категория" in frame.inner_text(".legend")
+    assert frame.inner_text("#allbtn") == "Все" and "Категория" in frame.inner_text(".atlas-legend")
     copied = page.url
     other = chrome.new_page(viewport={"width": 1400, "height": 1000})
     other.goto(copied.replace("lang=ru", "lang=kk"))

@@ -1,0 +1,296 @@
+/* The atlas's Leaflet code: dated borders, flows drawn as the sources allow, areas, legend, record cards.
+   Shipped in the geo package (geo/static) and used by the folium plugins of geo.flowlayer, geo.borderlayer
+   and geo.lecture. Text from data is only ever set with textContent; nothing here builds HTML from strings. */
+window.Atlas = (function(){
+  'use strict';
+  // ---- small helpers ----------------------------------------------------------------------------------
+  // borders arrive as integer deltas (geo.borderlayer.encode_geometry); rebuilt as GeoJSON once
+  function decodeGeom(g, scale){
+    return {type: 'MultiPolygon', coordinates: g.map(poly => poly.map(ring => {
+      const out = []; let x = 0, y = 0;
+      for (let i = 0; i < ring.length; i += 2){ x += ring[i]; y += ring[i + 1]; out.push([x / scale, y / scale]); }
+      return out; }))};
+  }
+  function decodeLayer(L0){
+    return {type: 'FeatureCollection', features: L0.features.map(f => ({type: 'Feature', properties: f.p, geometry: decodeGeom(f.g, f.s)}))};
+  }
+  function el(tag, text, cls){ const e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = text; if (cls) e.className = cls; return e; }
+  function tipBox(lines){ const b = document.createElement('div'); lines.forEach((t, i) => b.appendChild(el(i ? 'div' : 'b', t))); return b; }
+  function validOn(p, day){ return (!p.valid_from || p.valid_from <= day) && (!p.valid_to || day <= p.valid_to); }
+  function fill(text, values){ return String(text).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m)); }
+
+  // ---- curves: the same quadratic Bezier as geo.areas.bezier (lat/lon), bending left of the route ----
+  function bezier(a, b, bend){
+    const [y1, x1] = a, [y2, x2] = b; const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
+    const dx = x2 - x1, dy = y2 - y1; const cx = mx - dy * bend, cy = my + dx * bend;
+    return t => [(1-t)*(1-t)*y1 + 2*(1-t)*t*cy + t*t*y2, (1-t)*(1-t)*x1 + 2*(1-t)*t*cx + t*t*x2];
+  }
+  function curve(a, b, bend, t0, t1, n){
+    const P = bezier(a, b, bend === undefined ? 0.2 : bend); t0 = t0 || 0; t1 = t1 === undefined ? 1 : t1; n = n || 24;
+    const pts = []; for (let i = 0; i <= n; i++) pts.push(P(t0 + (t1 - t0) * i / n)); return pts;
+  }
+  // cut a polyline (layer points) where it leaves a circle of radius r around its first point
+  function cutStart(px, r){
+    const c = px[0];
+    for (let i = 1; i < px.length; i++){
+      const d = px[i].distanceTo(c);
+      if (d >= r){ const p = px[i - 1], q = px[i], dp = p.distanceTo(c); const f = (r - dp) / Math.max(1e-9, d - dp);
+        return [L.point(p.x + (q.x - p.x) * f, p.y + (q.y - p.y) * f), ...px.slice(i)]; }
+    }
+    return px.slice(-2);
+  }
+  function arrowHead(map, px, w, color, size){
+    const p1 = px[Math.max(0, px.length - 3)], p2 = px[px.length - 1];
+    const ang = Math.atan2(p2.y - p1.y, p2.x - p1.x), s = (size || 8) + Math.min(w, 18) * 0.9;
+    const a = L.point(p2.x - s * Math.cos(ang - 0.45), p2.y - s * Math.sin(ang - 0.45));
+    const b = L.point(p2.x - s * Math.cos(ang + 0.45), p2.y - s * Math.sin(ang + 0.45));
+    return L.polygon([map.layerPointToLatLng(a), map.layerPointToLatLng(p2), map.layerPointToLatLng(b)],
+                     {color: color, weight: 1, fillColor: color, fillOpacity: 0.95, interactive: false});
+  }
+
+  // ---- dated borders --------------------------------------------------------------------------------
+  // D: {polities, kazakh_regions, occupation (encoded), palette, lang, t, detail}
+  function borders(map, D){
+    const lay = {};
+    for (const k of ['polities', 'kazakh_regions', 'occupation']) lay[k] = D[k] ? decodeLayer(D[k]) : null;
+    const T = D.t || {};
+    const nm = p => (D.lang && D.lang !== 'en' && p['name_' + D.lang]) || p.name || '';
+    const pane = map.createPane('atlas-borders'); pane.style.zIndex = 350;
+    const B = {day: null, polities: null, kazakh: null, occupation: null, shade: null};
+    function tip(p, extra){
+      if (!D.detail) return tipBox([nm(p) + (p.name_modern ? ' (' + p.name_modern + ')' : ''), ...(extra || [])]);
+      const lines = [nm(p)];
+      if (p.name_ru && D.lang === 'en') lines.push(p.name_ru);
+      if (p.name_modern) lines.push((T['map.today'] || 'today') + ': ' + p.name_modern);
+      if (p.kind === 'modern_outline') lines.push(T['map.modern_outline'] || 'today\u2019s outline');
+      if (p.occupier) lines.push((T['map.occupier'] || 'occupier') + ': ' + p.occupier);
+      lines.push((p.valid_from || '') + ' \u2013 ' + (p.valid_to || '') + (p.precision ? ' \u00b7 ' + (T['map.precision'] || 'precision') + ' ' + p.precision : ''));
+      if (p.capital) lines.push((T['map.centre'] || 'centre') + ': ' + p.capital);
+      return tipBox(lines.concat(extra || []));
+    }
+    function polStyle(f){
+      return f.properties.kind === 'modern_outline' ? {color: '#b8b8b8', weight: 0.5, fillColor: '#f4f3ef', fillOpacity: 1}
+        : {color: '#77756d', weight: 0.8, fillColor: D.palette[f.properties.color % D.palette.length], fillOpacity: 1};
+    }
+    function shadeColor(v){
+      const S = B.shade; if (!S || !(v > 0)) return null;
+      for (let i = 0; i < S.breaks.length; i++) if (v <= S.breaks[i]) return S.ramp[i];
+      return S.ramp[S.ramp.length - 1];
+    }
+    function kzStyle(f){
+      if (!B.shade) return {color: '#4a4a4a', weight: 1, dashArray: '4 3', fill: false};
+      const c = shadeColor(B.shade.values[f.properties.name]);
+      return c ? {color: '#4a4a4a', weight: 1.1, fillColor: c, fillOpacity: 0.95}
+               : {color: '#4a4a4a', weight: 1.1, fillColor: '#ffffff', fillOpacity: 0.9};
+    }
+    function only(L0, day){ return {type: 'FeatureCollection', features: L0.features.filter(f => validOn(f.properties, day))}; }
+    // the layers of each distinct set of valid units are built once and reused as the years step back and forth
+    const built = new Map();
+    function layersFor(day){
+      const sets = {}; let key = '';
+      for (const k of ['polities', 'kazakh_regions', 'occupation']) if (lay[k]){ sets[k] = only(lay[k], day); key += k + ':' + sets[k].features.map(f => f.properties.id || f.properties.name).join(',') + ';'; }
+      if (built.has(key)) return built.get(key);
+      const out = {};
+      if (sets.polities) out.polities = L.geoJSON(sets.polities, {pane: 'atlas-borders', style: polStyle, smoothFactor: 2,
+        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
+      if (sets.kazakh_regions) out.kazakh = L.geoJSON(sets.kazakh_regions, {pane: 'atlas-borders', style: kzStyle, smoothFactor: 2,
+        onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})});
+      if (sets.occupation) out.occupation = L.geoJSON(sets.occupation, {pane: 'atlas-borders',
+        style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
+        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
+      built.set(key, out);
+      return out;
+    }
+    B.setDay = function(day, shade){
+      B.shade = shade || null;
+      if (day !== B.day){
+        B.day = day;
+        const next = layersFor(day);
+        for (const k of ['polities', 'kazakh', 'occupation']){
+          if (B[k] && B[k] !== next[k]) map.removeLayer(B[k]);
+          if (next[k] && !map.hasLayer(next[k])) next[k].addTo(map);
+          B[k] = next[k] || null;
+        }
+      }
+      if (B.kazakh) B.kazakh.setStyle(kzStyle);
+    };
+    B.shadeColor = shadeColor;
+    B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
+    map._atlasBorders = B;
+    return B;
+  }
+
+  // ---- flows ----------------------------------------------------------------------------------------
+  // D: {scale: {per_px, min_px, samples}, cat, catLabels, t, locale, areas, symbol_radius}
+  function flows(map, D, opts){
+    opts = opts || {};
+    const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
+    const S = D.scale;
+    let R = D.symbol_radius || 11;  // a symbol's radius in pixels (smaller on a phone-sized map)
+    const group = L.layerGroup().addTo(map), hi = L.layerGroup().addTo(map);
+    const areas = {}, B = map._atlasBorders;
+    for (const [k, v] of Object.entries(D.areas || {})){
+      if (v.g) areas[k] = decodeGeom(v.g, v.s);
+      else if (v.ref && B && B.feature) { const f = B.feature(v.ref, v.id); areas[k] = f ? f.geometry : null; }
+    }
+    let current = [];
+    const labels = new Map();  // area labels on the map now, by label, point and side
+    function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
+    function countText(f){
+      if (!(f.w > 0)) return T['map.count_unknown'];
+      let s;
+      if (!(f.p > 0) && f.hi > f.lo) s = (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
+      else s = (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
+      if (f.p > 0 && f.hi > f.lo) s += ' (' + T['map.range'] + ' ' + fmt(f.lo) + '\u2013' + fmt(f.hi) + ')';
+      return s + ' ' + T['map.people'] + (f.u ? ' + ' + f.u + ' ' + T['map.records_without'] : '');
+    }
+    function routeText(f){ return (f.y ? T['map.your_records'] + ': ' : '') + f.o + ' \u2192 ' + f.d; }
+    function areaLines(f){
+      const out = [];
+      // only where the source names no town; an end that is an area because the map groups places is not vague
+      if ((f.oa || f.os) && !f.og) out.push(fill(T['map.area_from'], {name: f.o}));
+      if ((f.da || f.ds) && !f.dg) out.push(fill(T['map.area_to'], {name: f.d}));
+      return out;
+    }
+    function tipLines(f){
+      return [routeText(f), (D.catLabels[f.c] || f.c) + ' \u00b7 ' + countText(f),
+              f.n + ' ' + (f.n > 1 ? T['map.records'] : T['map.record']), ...areaLines(f)];
+    }
+    function highlight(f, on){
+      hi.clearLayers(); if (!on) return;
+      for (const id of [f.oa, f.da]) if (id && areas[id])
+        hi.addLayer(L.geoJSON(areas[id], {interactive: false, style: () => ({color: '#111', weight: 2.5, dashArray: '6 4', fillColor: '#111', fillOpacity: 0.10})}));
+      for (const [on_, pt] of [[f.os, f.a], [f.ds, f.b]]) if (on_)
+        hi.addLayer(L.circleMarker(pt, {radius: R + 3, color: '#111', weight: 3, fill: false, interactive: false}));
+    }
+    function draw(list){
+      group.clearLayers(); hi.clearLayers(); current = list;
+      R = Math.round((D.symbol_radius || 11) * (map.getSize().x < 500 ? 0.7 : 1));
+      const symbols = new Map();
+      const sorted = [...list].sort((x, y) => y.w - x.w);  // the biggest first, so small arrows lie on top
+      for (const f of sorted){
+        const color = D.cat[f.c] || '#333333', w = width(f.w);
+        let px = curve(f.a, f.b, f.k, f.t0, f.t1).map(p => map.latLngToLayerPoint(p));
+        if (f.os){ px = cutStart(px, R + 1); symbols.set(f.o + '|' + f.a, [f.a, f.o]); }
+        if (f.ds){ px = cutStart(px.slice().reverse(), R + 1).reverse(); symbols.set(f.d + '|' + f.b, [f.b, f.d]); }
+        // the head's tip is the end (an area's edge, a symbol's rim or the place); the line stops inside the head
+        const head = (opts.headSize || 8) + Math.min(w, 18) * 0.9;
+        const ll = cutStart(px.slice().reverse(), head * 0.6).reverse().map(p => map.layerPointToLatLng(p));
+        const dash = f.w > 0 ? null : '6 6';
+        if (f.w > 0 && f.hi > f.lo) group.addLayer(L.polyline(ll, {color: color, weight: width(f.hi), opacity: 0.28, lineCap: 'butt', interactive: false}));
+        if (f.y) group.addLayer(L.polyline(ll, {color: '#000', weight: w + 4, opacity: 0.9, dashArray: dash, lineCap: 'butt', interactive: false}));
+        const line = L.polyline(ll, {color: color, weight: w, opacity: 0.9, dashArray: dash, lineCap: 'butt'});
+        line.bindTooltip(() => tipBox(tipLines(f)), {sticky: true});
+        line.on('click', () => { if (opts.onClick) opts.onClick(f); });
+        line.on('mouseover', () => highlight(f, true)); line.on('mouseout', () => highlight(f, false));
+        line.feature = f; group.addLayer(line);
+        const tip = map.layerPointToLatLng(px[px.length - 1]); line.tip = [tip.lat, tip.lng];
+        group.addLayer(arrowHead(map, px, w, color, opts.headSize));
+      }
+      // symbols of areas without an outline; their labels are placed largest flow first, skipping any that
+      // would overlap one already placed (the arrow's tooltip names the area in any case). Labels are kept
+      // between draws and only the ones that change are added or removed (a year step moves little).
+      const placedBoxes = [], want = new Map();
+      for (const [pt, label] of symbols.values()){
+        group.addLayer(L.circleMarker(pt, {radius: R, color: '#222', weight: 1.5, dashArray: '3 2', fillColor: '#ffffff', fillOpacity: 0.7, interactive: false}));
+        const c = map.latLngToContainerPoint(pt), wpx = 6.2 * label.length + 8;
+        const left = c.x + R + 2 + wpx > map.getSize().x && c.x - R - 2 - wpx > 0;  // near the right edge: label on the left
+        const box = left ? [c.x - R - 2 - wpx, c.y - 8, c.x - R - 2, c.y + 8] : [c.x + R + 2, c.y - 8, c.x + R + 2 + wpx, c.y + 8];
+        if (placedBoxes.some(q => box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3])) continue;
+        placedBoxes.push(box);
+        want.set(label + '|' + pt + '|' + left, [pt, label, left]);
+      }
+      for (const [k, t] of labels) if (!want.has(k)){ map.removeLayer(t); labels.delete(k); }
+      for (const [k, [pt, label, left]] of want) if (!labels.has(k)){
+        // a zero-sized marker at the point with the text beside it: nothing is measured, so no forced layout
+        const box = el('div', undefined, 'atlas-area-label-anchor');
+        const text = el('span', label, 'atlas-area-label'); text.style[left ? 'right' : 'left'] = (R + 2) + 'px'; box.appendChild(text);
+        const t = L.marker(pt, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
+                                interactive: false, keyboard: false});
+        t.addTo(map); labels.set(k, t);
+      }
+      return sorted.length;
+    }
+    map.on('zoomend', () => draw(current));  // arrowheads and symbol cuts are measured in pixels
+    return {layer: group, draw: draw, width: width, countText: countText, tipLines: tipLines, routeText: routeText,
+            drawn: () => group.getLayers().filter(l => l.feature).map(l => l.feature),
+            tips: () => group.getLayers().filter(l => l.feature).map(l => l.tip),
+            // for tests: each arrow's figure and drawn width, its path, and the outlines shown while one is hovered
+            widths: () => group.getLayers().filter(l => l.feature).map(l => [l.feature.w, l.options.weight]),
+            paths: () => group.getLayers().filter(l => l.feature).map(l => l.getLatLngs().map(p => [p.lat, p.lng])),
+            highlighted: () => hi.getLayers().length};
+  }
+
+  // ---- the legend: categories, the one width scale, ranges, areas, your records, shading ---------------
+  function legend(D, cats, extra){
+    const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale), S = D.scale;
+    const box = el('div', undefined, 'atlas-legend');
+    const row = (swatch, text) => { const r = el('div', undefined, 'atlas-legend-row'); r.appendChild(swatch); r.appendChild(el('span', text)); box.appendChild(r); };
+    const line = (css) => { const i = el('i', undefined, 'atlas-swatch-line'); Object.assign(i.style, css); return i; };
+    box.appendChild(el('b', T['map.category']));
+    for (const [c, col] of Object.entries(D.cat)) if (cats.has(c)) row(line({borderTopColor: col, borderTopWidth: '5px'}), D.catLabels[c] || c);
+    box.appendChild(el('b', T['map.width']));
+    box.appendChild(el('div', fill(T['map.scale'], {n: fmt(S.per_px)}), 'atlas-legend-note'));
+    for (const v of S.samples) row(line({borderTopColor: '#555', borderTopWidth: Math.max(S.min_px, v / S.per_px) + 'px'}), fmt(v) + ' ' + T['map.people']);
+    box.appendChild(el('div', fill(T['map.min_width'], {n: fmt(S.min_px * S.per_px), px: S.min_px}), 'atlas-legend-note'));
+    const band = el('i', undefined, 'atlas-swatch-band'); row(band, T['map.range_band']);
+    row(line({borderTop: '2px dashed #555'}), T['map.count_unknown']);
+    box.appendChild(el('div', T['map.approx'], 'atlas-legend-note'));
+    const sym = el('i', undefined, 'atlas-swatch-symbol'); row(sym, T['map.area_symbol']);
+    box.appendChild(el('div', T['map.area_edge'], 'atlas-legend-note'));
+    if (extra && extra.mine){
+      row(line({borderTop: '4px solid #0077BB', outline: '2px solid #000'}), T['map.your_records_legend']);
+      row(line({borderTop: '4px solid #0077BB'}), T['map.bundled_records']);
+    }
+    const shade = el('div'); box.appendChild(shade);
+    box.setShade = function(S2, caption){
+      shade.replaceChildren(); if (!S2) return;
+      shade.appendChild(el('b', T['map.arrivals']));
+      shade.appendChild(el('div', caption, 'atlas-legend-note'));
+      let lo = 1;
+      S2.breaks.forEach((b, i) => { const s = el('span', undefined, 'atlas-swatch-fill'); s.style.background = S2.ramp[i];
+        const r = el('div', undefined, 'atlas-legend-row'); r.appendChild(s); r.appendChild(el('span', (lo === b ? fmt(b) : fmt(lo) + '\u2013' + fmt(b)))); shade.appendChild(r); lo = b + 1; });
+      const s0 = el('span', undefined, 'atlas-swatch-fill'); s0.style.background = '#ffffff';
+      const r0 = el('div', undefined, 'atlas-legend-row'); r0.appendChild(s0); r0.appendChild(el('span', T['map.no_data'])); shade.appendChild(r0);
+    };
+    return box;
+  }
+
+  // ---- the record panel: one card per record, text only ----------------------------------------------
+  function showRecords(target, D, F, f){
+    const T = D.t; target.replaceChildren();
+    target.appendChild(el('h3', F.routeText(f)));
+    target.appendChild(el('div', (D.catLabels[f.c] || f.c) + ' \u00b7 ' + F.countText(f) + '; ' + f.n + ' ' + (f.n > 1 ? T['map.records'] : T['map.record'])));
+    for (const line of F.tipLines(f).slice(3)) target.appendChild(el('div', line, 'atlas-muted'));
+    for (const id of f.ids){
+      const r = D.records[id]; if (!r) continue; const box = el('div', undefined, 'atlas-rec');
+      box.appendChild(el('b', r.date + ' \u00b7 ' + r.count));
+      box.appendChild(el('div', r.what, 'atlas-muted'));
+      box.appendChild(el('div', r.route, 'atlas-muted'));
+      for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + s, 'atlas-cite'));
+      if (r.notes) box.appendChild(el('div', r.notes, 'atlas-muted'));
+      target.appendChild(box);
+    }
+  }
+
+  // ---- views: fit the drawn flows, or a preset; never zoomed out past the world ------------------------
+  function limitToWorld(map){
+    const fit = () => { const w = map.getSize().x || 1; map.setMinZoom(Math.max(0, Math.ceil(Math.log2(w / 256) * 4) / 4)); };
+    map.setMaxBounds([[-85, -180], [85, 180]]); map.options.maxBoundsViscosity = 1.0;
+    fit(); map.on('resize', fit);
+  }
+  // where the arrows end (their heads): a preset view is widened to hold them, so no arrow ends off the map
+  function headBounds(lists){
+    const b = L.latLngBounds([]);
+    for (const l of lists) for (const f of l || []) b.extend(bezier(f.a, f.b, f.k === undefined ? 0.2 : f.k)(f.t1 === undefined ? 1 : f.t1));
+    return b;
+  }
+  function flowBounds(lists){
+    const b = L.latLngBounds([]);
+    for (const l of lists) for (const f of l || []) for (const p of curve(f.a, f.b, f.k, f.t0, f.t1, 8)) b.extend(p);
+    return b;
+  }
+
+  return {decodeGeom, decodeLayer, el, tipBox, validOn, fill, bezier, curve, cutStart, arrowHead,
+          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds};
+})();

@@ -1,0 +1,83 @@
+/* Lecture mode (geo.lecture.LectureLayer): scenes on one page, stepped by buttons, arrow keys and clickers.
+   The controls sit in the top bar so they are on screen at any height; text only via textContent. */
+(function(){
+  'use strict';
+  const {el} = Atlas;
+
+  Atlas.lecture = function(map, D){
+    const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
+    const mapDiv = map.getContainer();
+    const root = el('div', undefined, 'atlas-root lecture-root');
+    const top = el('div', undefined, 'lecture-top'); top.id = 'nav';
+    const prev = el('button', '\u25c0 ' + T['map.previous']); prev.id = 'prev'; prev.type = 'button'; prev.setAttribute('aria-label', T['map.previous']);
+    const count = el('span'); count.id = 'count';
+    const next = el('button', T['map.next'] + ' \u25b6'); next.id = 'next'; next.type = 'button'; next.setAttribute('aria-label', T['map.next']);
+    const title = el('div'); title.id = 'title'; title.setAttribute('aria-live', 'polite');
+    const period = el('div'); period.id = 'period';
+    const total = el('span'); total.id = 'total';
+    top.append(prev, count, next, title, period, total);
+    const wrap = el('div', undefined, 'atlas-wrap'), cell = el('div', undefined, 'atlas-mapcell');
+    const side = el('aside', undefined, 'atlas-panel lecture-side'); side.id = 'side';
+    const body = el('div', undefined, 'atlas-panel-body');
+    const text = el('div'); text.id = 'text';
+    const srcH = el('h4', T['map.sources']); srcH.id = 'sources-h';
+    const cites = el('div'); cites.id = 'cites';
+    const recs = el('section', undefined, 'atlas-records'); recs.id = 'panel';
+    const legendBox = el('details', undefined, 'atlas-legend-box'); legendBox.appendChild(el('summary', T['map.legend']));
+    body.append(text, srcH, cites, recs, legendBox); side.appendChild(body);
+    mapDiv.parentNode.insertBefore(root, mapDiv); root.append(top, wrap); wrap.append(cell, side); cell.appendChild(mapDiv);
+    const narrow = () => root.clientWidth < 700;
+    root.classList.toggle('atlas-narrow', narrow());
+    window.addEventListener('resize', () => { root.classList.toggle('atlas-narrow', narrow()); map.invalidateSize(); });
+    map.invalidateSize();
+
+    const B = map._atlasBorders || null;
+    const F = Atlas.flows(map, D, {headSize: 10, onClick: f => Atlas.showRecords(recs, D, F, f)});
+    const cats = new Set(); D.scenes.forEach(s => s.flows.forEach(f => cats.add(f.c)));
+    legendBox.appendChild(Atlas.legend(D, cats, {}));
+    Atlas.limitToWorld(map);
+
+    let index = -1;
+    function bounds(s){
+      const b = L.latLngBounds(D.views[s.view] || D.views.europe);
+      const f = Atlas.flowBounds([s.flows]); if (f.isValid()) b.extend(f);  // every arrow of the scene in view
+      return b;
+    }
+    function go(i){
+      i = Math.max(0, Math.min(D.scenes.length - 1, i)); if (i === index) return; index = i; const s = D.scenes[i];
+      title.textContent = s.title; period.textContent = s.period;
+      text.replaceChildren(); s.text.split(/\n\s*\n/).forEach(p => { if (p.trim()) text.appendChild(el('p', p)); });
+      cites.replaceChildren(); s.cites.forEach(c => cites.appendChild(el('div', '\u2022 ' + c, 'atlas-cite cite')));
+      srcH.hidden = s.cites.length === 0;  // no empty "Sources" heading
+      recs.replaceChildren();
+      count.textContent = T['map.scene'] + ' ' + (i + 1) + ' / ' + D.scenes.length;
+      total.textContent = s.people > 0 ? (s.approx ? '~' : '') + fmt(s.people) + ' ' + T['map.people_one_known'] : '';
+      map.invalidateSize(); map.fitBounds(bounds(s), {padding: [20, 20]});
+      if (B) B.setDay(s.day, null);
+      F.draw(s.flows);
+      if (D.url_state) try { const u = new URL(window.parent.location.href); if (window.parent !== window && u.searchParams.get('scene') !== String(i + 1)) {
+              u.searchParams.set('scene', String(i + 1)); window.parent.history.replaceState(window.parent.history.state, '', u.toString()); } } catch (e) { /* a file */ }
+    }
+    function key(e){
+      if (['ArrowRight', 'PageDown', 'ArrowDown'].includes(e.key)){ go(index + 1); e.preventDefault(); }
+      else if (['ArrowLeft', 'PageUp', 'ArrowUp'].includes(e.key)){ go(index - 1); e.preventDefault(); }
+      else if (e.key === 'Home'){ go(0); e.preventDefault(); } else if (e.key === 'End'){ go(D.scenes.length - 1); e.preventDefault(); }
+    }
+    document.addEventListener('keydown', key);
+    try { // a clicker sends its keys to the page that has focus: listen on the Streamlit page too (same origin)
+      const P = window.parent.document; if (P !== document){ if (P.__lectureKey) P.removeEventListener('keydown', P.__lectureKey);
+        P.__lectureKey = e => { const t = e.target && e.target.tagName; if (t === 'INPUT' || t === 'TEXTAREA') return; key(e); };
+        P.addEventListener('keydown', P.__lectureKey); } } catch (e) { /* not embedded */ }
+    prev.onclick = () => go(index - 1); next.onclick = () => go(index + 1);
+    let first = D.start;
+    if (D.url_state) try {  // in the app the address says which scene to open (?scene=4); one page serves them all
+      const n = parseInt(new URL(window.parent.location.href).searchParams.get('scene'), 10);
+      if (n >= 1 && n <= D.scenes.length) first = n - 1;
+    } catch (e) { /* not embedded */ }
+    go(first);
+    window.addEventListener('resize', () => { if (index >= 0) map.fitBounds(bounds(D.scenes[index]), {padding: [20, 20]}); });
+    const api = {go: go, get index(){ return index; }, count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
+    window.lecture = api;
+    return api;
+  };
+})();
