@@ -15,7 +15,7 @@ import streamlit as st
 from geo.assets import publish
 from geo.borders import bundled_borders
 from geo.cards import record_cards as geo_record_cards
-from geo.dataset import bundled_dataset
+from geo.dataset import bundled_dataset, source_ids  # noqa: F401  (pages call ui.source_ids)
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest
 from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_int, place_label, t, unit_label, value_label
 from geo.mapview import VIEW_NAMES, flows_page
