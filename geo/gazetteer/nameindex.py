@@ -15,7 +15,7 @@ FUZZY_MIN_LETTERS = 6
 #: curated and user places: a misspelt village name is too easily another village.
 FUZZY_MIN_POPULATION = 15_000
 #: Rank of the sources when the same place is found through several entries.
-SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3}
+SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3, "hinted": 4}
 
 
 class _Coded:
