@@ -167,9 +167,10 @@ class Gazetteer:
         """Every matching key of the town called ``name`` at (lat, lon) (within :data:`SAME_PLACE_KM`), of
         every source: its historical and today's names, in every script the index reads."""
         ix = self.index
-        ids = {str(ix.place_id[int(p)]) for p in ix.lookup(name).positions
-               if km((lat, lon), (ix.lat[int(p)], ix.lon[int(p)])) <= SAME_PLACE_KM and ix.source_kind[int(p)] != HINTED}
-        return {str(ix.keys[int(p)]) for i in ids for p in ix.place_entries(i)}
+        codes = {int(ix.place_id.codes[int(p)]) for p in ix.lookup(name).positions
+                 if km((lat, lon), (ix.lat[int(p)], ix.lon[int(p)])) <= SAME_PLACE_KM and ix.source_kind[int(p)] != HINTED}
+        # a scan per centre rather than the index of places, which this would build at load time for 32 oblasts
+        return {str(k) for c in codes for k in ix.keys[ix.place_id.codes == c]}
 
     def _reset(self) -> None:
         self._gn_points: tuple | None = None
@@ -449,17 +450,20 @@ class Gazetteer:
         return self._polity[k]
 
     def _republic_of(self, c: Candidate, year: int) -> str:
-        """The union republic holding a candidate on 1 July of a year ('' outside the Soviet republics)."""
+        """The union republic holding a candidate on 1 July of a year ('' outside the Soviet republics);
+        all years 1918-1951 of a place in one lookup, as :meth:`_polity_of`."""
         k = ("republic", c.place_id, year)
         if k not in self._polity:
             if self._union is None:
                 rep = self.borders["republics"]
                 self._union = rep.subset(rep.props["level"].to_numpy() == "union")
             lay = self._union
-            day = np.array([f"{year}-07-01"], dtype="datetime64[D]")
-            lon1, lat1, _ = lay.snap([c.lon], [c.lat], day, 0.3)
-            h = lay.locate(lon1, lat1, day)[0]
-            self._polity[k] = str(lay.props["name"].to_numpy()[h]) if h >= 0 else ""
+            years = sorted(set(range(1918, 1952)) | {year})
+            days = np.array([f"{y}-07-01" for y in years], dtype="datetime64[D]")
+            lon, lat, _ = lay.snap(np.full(len(days), c.lon), np.full(len(days), c.lat), days, 0.3)
+            names = lay.props["name"].to_numpy()
+            for y, h in zip(years, lay.locate(lon, lat, days)):
+                self._polity[("republic", c.place_id, y)] = str(names[h]) if h >= 0 else ""
         return self._polity[k]
 
     def _context(self, a: _Analysis, year: int | None, state) -> Context:
@@ -600,6 +604,12 @@ class Gazetteer:
                     first[k], last[k] = np.datetime64(f"{int(yrs[k])}-01-01"), np.datetime64(f"{int(yrs[k])}-12-31")
         if states is None:
             st_codes, st_uniq = np.zeros(n, dtype=np.int64), np.array([None], dtype=object)
+        elif len(states) and isinstance(states[0], tuple):  # (polity, republic) pairs: each part factorized apart
+            pc, pu = pd.factorize(pd.Series([s[0] for s in states], dtype=object), use_na_sentinel=False)
+            rc, ru = pd.factorize(pd.Series([s[1] for s in states], dtype=object), use_na_sentinel=False)
+            st_codes, pair = pd.factorize(pc.astype(np.int64) * (len(ru) + 1) + rc)
+            st_uniq = np.empty(len(pair), dtype=object)
+            st_uniq[:] = [(pu[int(x) // (len(ru) + 1)], ru[int(x) % (len(ru) + 1)]) for x in pair]
         else:
             st_codes, st_uniq = pd.factorize(pd.Series(list(states), dtype=object), use_na_sentinel=False)
             st_uniq = np.asarray(st_uniq, dtype=object)
