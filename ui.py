@@ -57,6 +57,14 @@ def dataset():
 
 
 @st.cache_resource(show_spinner=False)
+def idle_trimmer():
+    """One per server: gives the heap back to the system 30 s after the last script run (:mod:`geo.memory`)."""
+    from geo.memory import IdleTrimmer
+
+    return IdleTrimmer(idle_s=30.0)
+
+
+@st.cache_resource(show_spinner=False)
 def borders():
     return bundled_borders()
 
