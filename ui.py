@@ -219,6 +219,9 @@ header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {pointer
 [data-testid="stMetricLabel"] p {font-size: .85rem}
 [data-testid="stStatusWidget"] button {display: none}
 [data-testid="stMainBlockContainer"] iframe {max-width: 100%}
+[data-testid="stCaptionContainer"] {opacity: 1 !important}  /* a caption in full colour: 0.6 of it fails contrast */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #55575f !important}
+[data-testid="stMarkdownPre"] pre {white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 3.6rem}
   [data-testid="stMainBlockContainer"] h1 {font-size: 1.35rem}

@@ -23,7 +23,7 @@ from geo.cards import citation, record_cards
 from geo.dates import DateError, parse_date
 from geo.flowlayer import FlowRows, page_words
 from geo.flows import GROUPS, Filters, aggregate, filter_records
-from geo.i18n import flow_labels
+from geo.i18n import flow_labels, t
 from geo.mapview import VIEWS, WIDTH_SCALES, atlas_map, render_page
 from geo.records import TableError
 from geo.vocabulary import CATEGORIES
@@ -154,7 +154,7 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
     data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "records": cards, "areas": rows.area_data(),
             "url_state": bool(url_state),
             "views": VIEWS, "scale": WIDTH_SCALES["lecture"], "symbol_radius": 14, **page_words(lang)}
-    m = atlas_map(title="Lecture")
+    m = atlas_map(title=t("map.lecture_title", lang), lang=lang)
     DatedBorders(borders, last, first, lang=lang, days=tuple(p["day"] for p in payload)).add_to(m)
     LectureLayer(data).add_to(m)
     return render_page(m, assets)

@@ -13,6 +13,7 @@ the page as JSON with ``<``, ``>`` and ``&`` escaped and is shown with ``textCon
 from __future__ import annotations
 
 import datetime as dt
+import html as _html
 
 import folium
 from folium.template import Template
@@ -53,7 +54,7 @@ class AtlasMap(AtlasAssets, folium.Map):
 
     assets = ("leaflet.css", "leaflet.js")
 
-    def __init__(self, *, title: str = "", **kwargs) -> None:
+    def __init__(self, *, title: str = "", lang: str = "en", **kwargs) -> None:
         kwargs.setdefault("location", [50.0, 50.0])
         kwargs.setdefault("zoom_start", 3)
         # canvas everywhere: the overlay pane's renderer takes taps 10 px off an arrow, and prefer_canvas makes
@@ -61,6 +62,7 @@ class AtlasMap(AtlasAssets, folium.Map):
         super().__init__(tiles=None, attribution_control=False, zoom_snap=0.25, zoom_delta=0.5, keyboard=False,
                          prefer_canvas=True, renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
         self.title = title
+        self.lang = lang if lang in ("en", "ru", "kk") else "en"
         self.get_root().header.add_child(RawElement(f"<style>.leaflet-container{{background:{SEA}}}</style>"),
                                          name="atlas_sea")
         self.add_child(_MapLabel(title))
@@ -85,13 +87,16 @@ class _MapLabel(folium.MacroElement):
         self.title = title or "Map"
 
 
-def atlas_map(title: str = "", **kwargs) -> AtlasMap:
+def atlas_map(title: str = "", lang: str = "en", **kwargs) -> AtlasMap:
     """A map for the atlas's layers: local Leaflet, no tiles, canvas with a tap tolerance.
+
+    ``title`` names the map (its accessible name and the page's ``<title>``); ``lang`` is the
+    page's language (``<html lang>``), so that a screen reader reads it in the right voice.
 
     Add :class:`geo.borderlayer.DatedBorders`, :class:`geo.flowlayer.FlowLayer` ... to it, then
     :func:`render_page`. In a notebook the map displays itself (its assets inline).
     """
-    return AtlasMap(title=title, **kwargs)
+    return AtlasMap(title=title, lang=lang, **kwargs)
 
 
 def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
@@ -108,7 +113,12 @@ def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
     """
     fig = m.get_root()
     fig.atlas_assets = assets
-    return fig.render()
+    fig.title = None  # folium's template would write it unescaped; it is written below, escaped
+    html = fig.render()
+    lang = getattr(m, "lang", "en")
+    title = _html.escape(getattr(m, "title", "") or "Map", quote=True)
+    # a document's language and title (WCAG 3.1.1, 2.4.2): an embedded page is a document of its own
+    return html.replace("<html>\n<head>\n", f'<html lang="{lang}">\n<head>\n<title>{title}</title>\n', 1)
 
 
 def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
@@ -148,7 +158,7 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
     from geo.borderlayer import DatedBorders
     from geo.flowlayer import FlowLayer
 
-    m = atlas_map(title=title or "Flow map")
+    m = atlas_map(title=title or "Flow map", lang=lang)
     DatedBorders(borders, last, first, lang=lang).add_to(m)
     FlowLayer(all_years, by_year=flows_by_year, cards=records, borders=borders, first=first, last=last, year=year,
               shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale,
@@ -161,7 +171,7 @@ def borders_map_html(borders: Borders, day: dt.date | str, *, height: int | None
     """A page with the borders valid on ``day`` (polities, Kazakh oblasts, occupation zones), full tooltips."""
     from geo.borderlayer import DISPLAY_TOLERANCE, DatedBorders
 
-    m = atlas_map(title=title or f"Borders on {day}")
+    m = atlas_map(title=title or f"Borders on {day}", lang=lang)
     DatedBorders(borders, str(day), detail=True, tolerance=DISPLAY_TOLERANCE,
                  layers=("polities", "kazakh_regions", "occupation"), lang=lang).add_to(m)
     _BordersPage(str(day), VIEWS["europe"], lang).add_to(m)

@@ -273,6 +273,50 @@ window.Atlas = (function(){
     }
   }
 
+  // ---- for screen readers and keyboards: the map in one sentence, its arrows as a list, keys from the page --
+  // "1937: 171,781 people on 3 routes; largest: Far East → Kazakhstan, 95,256."
+  function figure(D, f){
+    const fmt = n => Math.round(n).toLocaleString(D.locale);
+    if (!(f.w > 0)) return D.t['map.count_unknown'];
+    if (!(f.p > 0) && f.hi > f.lo) return (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
+    return (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
+  }
+  function summary(D, list, period){
+    const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
+    if (!list.length) return fill(T['map.summary_none'], {period: period});
+    let people = 0, unknown = 0, approx = false, big = list[0];
+    const routes = new Set();
+    for (const f of list){ people += f.p; unknown += f.u; approx = approx || !!f.ap; routes.add(f.o + '\u2192' + f.d); if (f.w > big.w) big = f; }
+    return fill(T[routes.size > 1 ? 'map.summary' : 'map.summary_one'], {period: period, people: (approx ? '~' : '') + fmt(people), routes: routes.size,
+                                   route: big.o + ' \u2192 ' + big.d, n: figure(D, big)})
+      + (unknown ? fill(T['map.summary_unknown'], {n: unknown}) : '');
+  }
+  // the drawn arrows as buttons, largest first; each opens the record panel as a click on its arrow does
+  function flowList(D, target, list, open){
+    target.replaceChildren();
+    for (const f of [...list].sort((x, y) => y.w - x.w)){
+      const li = el('li'), b = el('button', f.o + ' \u2192 ' + f.d + ' \u00b7 ' + (D.catLabels[f.c] || f.c) + ' \u00b7 ' + figure(D, f), 'atlas-flow-item');
+      b.type = 'button'; b.onclick = () => open(f); li.appendChild(b); target.appendChild(li);
+    }
+  }
+  // the page that embeds the map (the app, same origin) passes on the arrow keys while nothing that takes keys has
+  // focus there, so the years or scenes step as soon as the page is open, not only after a click into the map
+  function forwardKeys(name, keys, handler){
+    let P; try { P = window.parent.document; } catch (e) { return; }
+    if (!P || P === document) return;
+    if (P[name]) P.removeEventListener('keydown', P[name]);
+    P[name] = e => {
+      const fe = window.frameElement;
+      if (!fe || !fe.isConnected){ P.removeEventListener('keydown', P[name]); return; }  // a rerun replaced this map
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !keys.includes(e.key)) return;
+      const t = e.target;
+      if (t && t !== P.body && t !== P.documentElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(t.tagName)
+          || (t.closest && t.closest('[role=slider],[role=listbox],[role=combobox],[role=tablist],[role=grid],[role=menu],[data-testid=stDataFrame]')))) return;
+      handler(e);
+    };
+    P.addEventListener('keydown', P[name]);
+  }
+
   // ---- views: fit the drawn flows, or a preset; never zoomed out past the world ------------------------
   function limitToWorld(map){
     const fit = () => { const w = map.getSize().x || 1; map.setMinZoom(Math.max(0, Math.ceil(Math.log2(w / 256) * 4) / 4)); };
@@ -292,5 +336,5 @@ window.Atlas = (function(){
   }
 
   return {decodeGeom, decodeLayer, el, tipBox, validOn, fill, bezier, curve, cutStart, arrowHead,
-          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds};
+          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds, figure, summary, flowList, forwardKeys};
 })();

@@ -17,9 +17,18 @@
     const recs = el('section', undefined, 'atlas-records'); recs.id = 'records';
     const legendBox = el('details', undefined, 'atlas-legend-box'); legendBox.open = true;
     legendBox.appendChild(el('summary', T['map.legend']));
-    body.append(recs, legendBox); panel.append(toggle, body);
+    // the table equivalent of the arrows: every drawn flow as a button that opens its records
+    const listBox = el('details', undefined, 'atlas-legend-box atlas-flowlist-box'); listBox.id = 'flowlist-box';
+    listBox.appendChild(el('summary', T['map.flow_list']));
+    listBox.appendChild(el('div', T['map.flow_list_hint'], 'atlas-legend-note'));
+    const list = el('ul', undefined, 'atlas-flowlist'); list.id = 'flowlist'; listBox.appendChild(list);
+    body.append(recs, listBox, legendBox); panel.append(toggle, body);
+    // the map in one sentence, for screen readers; said again when the year steps
+    const said = el('p', undefined, 'atlas-sr'); said.id = 'summary'; said.setAttribute('aria-live', 'polite');
+    said.setAttribute('aria-atomic', 'true');
     mapDiv.parentNode.insertBefore(root, mapDiv);
     if (withBar) root.appendChild(bar);
+    root.appendChild(said); mapDiv.setAttribute('aria-describedby', 'summary');
     root.appendChild(wrap); wrap.append(cell, panel); cell.appendChild(mapDiv);
     toggle.onclick = () => { const open = !root.classList.toggle('atlas-panel-closed'); toggle.setAttribute('aria-expanded', String(open)); map.invalidateSize(); };
     const narrow = () => root.clientWidth < 700;
@@ -27,7 +36,7 @@
     if (narrow()) legendBox.open = false;  // on a phone the legend waits behind its button
     window.addEventListener('resize', () => { root.classList.toggle('atlas-narrow', narrow()); map.invalidateSize(); });
     map.invalidateSize();
-    return {root, bar, panel, recs, legendBox, body, open(){ root.classList.remove('atlas-panel-closed'); toggle.setAttribute('aria-expanded', 'true'); }};
+    return {root, bar, panel, recs, legendBox, body, list, said, open(){ root.classList.remove('atlas-panel-closed'); toggle.setAttribute('aria-expanded', 'true'); }};
   }
 
   Atlas.player = function(map, D){
@@ -35,17 +44,18 @@
     const hasYears = D.years.length > 0;
     const U = layout(map, T, true);
     const B = map._atlasBorders || null;
-    const F = Atlas.flows(map, D, {onClick: f => { Atlas.showRecords(U.recs, D, F, f); U.open(); }});
+    const openRecords = f => { Atlas.showRecords(U.recs, D, F, f); U.open(); };
+    const F = Atlas.flows(map, D, {onClick: openRecords});
     function hint(){ U.recs.replaceChildren(el('h3', T['map.flows']), el('div', T['map.hint'], 'atlas-muted')); }
     hint();
     // the bar: previous, play, next, the year, a slider, the whole period, a fit button, the total
     const btn = (id, text, label) => { const b = el('button', text); b.id = id; b.type = 'button'; b.title = label; b.setAttribute('aria-label', label); U.bar.appendChild(b); return b; };
     const prev = btn('prev', '\u25c0', T['map.prev_year']), playB = btn('play', '\u25b6 ' + T['map.play'], T['map.play']);
     const next = btn('next', '\u25b6', T['map.next_year']);
-    const yearEl = el('span', undefined, 'atlas-year'); yearEl.id = 'year'; yearEl.setAttribute('aria-live', 'polite'); yearEl.tabIndex = 0; U.bar.appendChild(yearEl);
+    const yearEl = el('span', undefined, 'atlas-year'); yearEl.id = 'year'; U.bar.appendChild(yearEl);
     const slider = document.createElement('input'); slider.type = 'range'; slider.id = 'slider'; slider.setAttribute('aria-label', T['map.year']);
     slider.min = 0; slider.max = Math.max(0, D.years.length - 1); U.bar.appendChild(slider);
-    const allB = btn('allbtn', T['map.all'], T['map.whole_period']);
+    const allB = btn('allbtn', T['map.all'], T['map.all'] + ' (' + T['map.whole_period'] + ')');  // the name holds the visible word
     const fitB = btn('fitbtn', '\u2922', T['map.fit']);
     const total = el('span', undefined, 'atlas-muted atlas-total'); total.id = 'total'; U.bar.appendChild(total);
     if (!hasYears) for (const b of [prev, playB, next, slider]) b.hidden = true;
@@ -92,6 +102,8 @@
       if (B) B.setDay(day, shade);
       leg.setShade(shade, key === 'all' ? fill(T['map.shading_all'], {period: period()}) : fill(T['map.shading_year'], {year: key}));
       F.draw(list); totals(list); writeUrl();
+      U.said.textContent = Atlas.summary(D, list, current === null ? period() : String(D.years[current]));
+      Atlas.flowList(D, U.list, list, f => { openRecords(f); const h = U.recs.querySelector('h3'); if (h){ h.tabIndex = -1; h.focus(); } });
       return list.length;
     }
     function stop(){ if (timer){ clearInterval(timer); timer = null; playB.textContent = '\u25b6 ' + T['map.play']; playB.setAttribute('aria-label', T['map.play']); } }
@@ -110,8 +122,10 @@
       if ((t === 'INPUT' && e.target.type !== 'range') || t === 'TEXTAREA' || !hasYears) return;
       if (e.key === 'ArrowRight' || e.key === 'PageDown'){ step(1); e.preventDefault(); }
       else if (e.key === 'ArrowLeft' || e.key === 'PageUp'){ step(-1); e.preventDefault(); }
-      else if (e.key === ' ' && t !== 'BUTTON'){ play(); e.preventDefault(); }
+      else if (e.key === ' ' && t !== 'BUTTON' && t !== 'SUMMARY'){ play(); e.preventDefault(); }
     });
+    // the app's page passes on the arrow keys (not the page keys or space, which scroll it)
+    if (hasYears) Atlas.forwardKeys('__atlasYearKeys', ['ArrowRight', 'ArrowLeft'], e => { step(e.key === 'ArrowRight' ? 1 : -1); e.preventDefault(); });
 
     // the view: the drawn flows of every year (so it does not jump as the years play), or a preset
     Atlas.limitToWorld(map);
@@ -130,7 +144,7 @@
     window.addEventListener('resize', () => { const s = map.getSize(); if (Math.abs(s.x - lastSize.x) > 40 || Math.abs(s.y - lastSize.y) > 40){ lastSize = s; fit(); } });
 
     const api = {map: map, flows: F.layer, setYear: setYear, play: play, stop: stop, years: D.years, fit: fit,
-      title: D.title, borders: B, panel: U.panel,
+      title: D.title, borders: B, panel: U.panel, summary: () => U.said.textContent,
       get year(){ return current === null ? null : D.years[current]; },
       drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
     window.atlasMap = api;
