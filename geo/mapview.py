@@ -41,8 +41,9 @@ WIDTH_SCALES = {
 VIEWS = {"europe": [[34.0, -11.0], [66.0, 88.0]], "ussr": [[35.0, 20.0], [75.0, 180.0]],
          "kazakhstan": [[40.0, 46.0], [56.0, 88.0]]}
 VIEW_NAMES = ("fit", *VIEWS)
-#: Sea and land beyond the atlas.
-SEA = "#c9dbe8"
+#: The sea: a muted blue, darker than every land fill (geo.borderlayer.PALETTE, today's outlines), none of
+#: which is blue, so that land and sea part at a glance and the flows stay the only saturated colours.
+SEA = "#a6c4da"
 
 
 class AtlasMap(AtlasAssets, folium.Map):
@@ -63,13 +64,13 @@ class AtlasMap(AtlasAssets, folium.Map):
                          prefer_canvas=True, renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
         self.title = title
         self.lang = lang if lang in ("en", "ru", "kk") else "en"
-        self.get_root().header.add_child(RawElement(f"<style>.leaflet-container{{background:{SEA}}}</style>"),
+        self.get_root().header.add_child(RawElement(f"<style>html .leaflet-container{{background:{SEA}}}</style>"),
                                          name="atlas_sea")
         self.add_child(_MapLabel(title))
 
 
 class _MapLabel(folium.MacroElement):
-    """The map's accessible name (text, set as an attribute by the browser, never parsed as markup)."""
+    """The map's accessible name (text, set as an attribute by the browser, never parsed as markup) and its scale bar."""
 
     def render(self, **kwargs):
         render_macros(self, kwargs)  # the title never passes through a template a second time
@@ -78,6 +79,7 @@ class _MapLabel(folium.MacroElement):
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.getContainer().setAttribute('role', 'region');
         {{ this._parent.get_name() }}.getContainer().setAttribute('aria-label', {{ this.title|tojson }});
+        L.control.scale({imperial: false, maxWidth: 140}).addTo({{ this._parent.get_name() }});  // measured at the map's centre
         {% endmacro %}
     """)
 
@@ -124,7 +126,8 @@ def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
 def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
                   first: dt.date, last: dt.date, all_years=None, view: str = "fit", year: int | None = None,
                   shading: dict | None = None, height: int | None = None, title: str = "", lang: str = "en",
-                  assets: AssetMode = "inline", url_state: bool = False, scale: str = "flows") -> str:
+                  assets: AssetMode = "inline", url_state: bool = False, scale: str = "flows",
+                  events: list[dict] | None = None) -> str:
     """A flow map that steps through years in the browser, as one HTML page.
 
     Parameters
@@ -154,6 +157,8 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         Write the year shown into the embedding page's address (the app).
     scale : str
         The map type whose width scale is used (:data:`WIDTH_SCALES`).
+    events : list of dict, optional
+        Events of the policy timeline (:func:`geo.cards.event_cards`) for the events strip.
     """
     from geo.borderlayer import DatedBorders
     from geo.flowlayer import FlowLayer
@@ -162,7 +167,7 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
     DatedBorders(borders, last, first, lang=lang).add_to(m)
     FlowLayer(all_years, by_year=flows_by_year, cards=records, borders=borders, first=first, last=last, year=year,
               shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale,
-              outlines_on_map=True).add_to(m)
+              outlines_on_map=True, events=events).add_to(m)
     return render_page(m, assets)
 
 
@@ -283,13 +288,16 @@ def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
 
 def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
                sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
-               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None) -> str:
+               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None,
+               events=True) -> str:
     """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
     ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
     (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
-    its oblasts shaded by the arrivals of the year shown.
+    its oblasts shaded by the arrivals of the year shown. ``events``: the policy timeline shown in the
+    events strip: ``True`` the bundled one (``geo.dataset.bundled_dataset().events`` with its repression
+    figures), a DataFrame of events, or ``False`` for none.
     """
     from geo.areas import placed
     from geo.cards import record_cards
@@ -310,7 +318,24 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
                          destination=fl["destination"].map(lambda k: labels.get(k, k)))
 
     per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()}
-    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=dt.date(f.year_from, 1, 1),
-                         last=dt.date(min(f.year_to, 1950), 12, 31), all_years=relabel(aggregate(rec, group)),
+    first, last = dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)
+    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=first,
+                         last=last, all_years=relabel(aggregate(rec, group)),
                          view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
-                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state)
+                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state,
+                         events=timeline(events, first, last, lang, sources))
+
+
+def timeline(events, first: dt.date, last: dt.date, lang: str = "en", sources=None) -> list[dict]:
+    """The events strip's cards of ``first..last``: ``events`` True (the bundled timeline), a DataFrame, or False."""
+    from geo.cards import event_cards
+
+    if events is False or events is None:
+        return []
+    repressions = None
+    if events is True:
+        from geo.dataset import bundled_dataset
+
+        ds = bundled_dataset()
+        events, repressions, sources = ds.events, ds.repressions, ds.sources if sources is None else sources
+    return event_cards(events, repressions, sources, lang, first.isoformat(), last.isoformat())

@@ -27,7 +27,10 @@
     const listBox = el('details', undefined, 'atlas-legend-box atlas-flowlist-box'); listBox.id = 'flowlist-box';
     listBox.appendChild(el('summary', T['map.flow_list'])); listBox.appendChild(el('div', T['map.flow_list_hint'], 'atlas-legend-note'));
     const list = el('ul', undefined, 'atlas-flowlist'); list.id = 'flowlist'; listBox.appendChild(list);
-    body.append(text, srcH, cites, recs, listBox, legendBox); side.appendChild(body);
+    // the policy timeline's events of the scene's period; each opens its summary and sources
+    const evH = el('h4', T['map.events']); evH.id = 'events-h';
+    const evBox = el('div', undefined, 'atlas-events-marks lecture-events'); evBox.id = 'events';
+    body.append(text, srcH, cites, evH, evBox, recs, listBox, legendBox); side.appendChild(body);
     const said = el('p', undefined, 'atlas-sr'); said.id = 'summary'; said.setAttribute('aria-live', 'polite'); said.setAttribute('aria-atomic', 'true');
     mapDiv.parentNode.insertBefore(root, mapDiv); root.append(top, said, wrap); wrap.append(cell, side); cell.appendChild(mapDiv);
     mapDiv.setAttribute('aria-describedby', 'summary');
@@ -38,6 +41,21 @@
 
     const B = map._atlasBorders || null;
     const F = Atlas.flows(map, D, {headSize: 10, onClick: f => Atlas.showRecords(recs, D, F, f)});
+    const EV = new Map((D.events || []).map(e => [e.id, e])), evLayer = L.layerGroup().addTo(map);
+    function sceneEvents(s){
+      evBox.replaceChildren(); evLayer.clearLayers();
+      const list = (s.events || []).map(id => EV.get(id)).filter(Boolean);
+      evH.hidden = !list.length;
+      for (const e of list){
+        const b = el('button', e.date + ' \u00b7 ' + e.title, 'atlas-ev'); b.type = 'button'; b.dataset.id = e.id;
+        b.onclick = () => { Atlas.showEvent(recs, D, e); const h = recs.querySelector('h3'); if (h){ h.tabIndex = -1; h.focus(); } };
+        evBox.appendChild(b);
+        if (e.place){
+          const m = L.circleMarker([e.place.lat, e.place.lon], {radius: 8, color: '#111', weight: 2, dashArray: e.place.area ? '3 2' : null, fillColor: '#fff', fillOpacity: 1});
+          m.bindTooltip(() => Atlas.tipBox([e.title, e.date]), {sticky: true}); m.on('click', () => Atlas.showEvent(recs, D, e)); m.event = e; evLayer.addLayer(m);
+        }
+      }
+    }
     const cats = new Set(); D.scenes.forEach(s => s.flows.forEach(f => cats.add(f.c)));
     legendBox.appendChild(Atlas.legend(D, cats, {}));
     Atlas.limitToWorld(map);
@@ -59,7 +77,7 @@
       total.textContent = s.people > 0 ? (s.approx ? '~' : '') + fmt(s.people) + ' ' + T['map.people_one_known'] : '';
       map.invalidateSize(); map.fitBounds(bounds(s), {padding: [20, 20]});
       if (B) B.setDay(s.day, null);
-      F.draw(s.flows);
+      F.draw(s.flows); sceneEvents(s);
       said.textContent = s.title + '. ' + Atlas.summary(D, s.flows, s.period);
       Atlas.flowList(D, list, s.flows, f => { Atlas.showRecords(recs, D, F, f); const h = recs.querySelector('h3'); if (h){ h.tabIndex = -1; h.focus(); } });
       if (D.url_state) try { const u = new URL(window.parent.location.href); if (window.parent !== window && u.searchParams.get('scene') !== String(i + 1)) {
@@ -81,7 +99,8 @@
     } catch (e) { /* not embedded */ }
     go(first);
     window.addEventListener('resize', () => { if (index >= 0) map.fitBounds(bounds(D.scenes[index]), {padding: [20, 20]}); });
-    const api = {go: go, get index(){ return index; }, summary: () => said.textContent, count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
+    const api = {go: go, get index(){ return index; }, summary: () => said.textContent,
+      events: () => [...evBox.children].map(b => b.dataset.id), eventMarkers: () => evLayer.getLayers().map(l => l.event.id), count: D.scenes.length, map: map, flows: F.layer, drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted};
     window.lecture = api;
     return api;
   };
