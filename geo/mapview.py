@@ -289,7 +289,7 @@ def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
 def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
                sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
                assets: AssetMode = "inline", url_state: bool = False, title: str | None = None,
-               events=True) -> str:
+               events=True, day: dt.date | None = None) -> str:
     """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
@@ -297,7 +297,8 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
     (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
     its oblasts shaded by the arrivals of the year shown. ``events``: the policy timeline shown in the
     events strip: ``True`` the bundled one (``geo.dataset.bundled_dataset().events`` with its repression
-    figures), a DataFrame of events, or ``False`` for none.
+    figures), a DataFrame of events, or ``False`` for none. ``day``: one day's map (the borders valid
+    on that day, the flows of the filters' years, no year player), as each side of :func:`compare_page`.
     """
     from geo.areas import placed
     from geo.cards import record_cards
@@ -317,8 +318,8 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
         return fl.assign(origin=fl["origin"].map(lambda k: labels.get(k, k)),
                          destination=fl["destination"].map(lambda k: labels.get(k, k)))
 
-    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()}
-    first, last = dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)
+    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()} if day is None else {}
+    first, last = (dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)) if day is None else (day, day)
     return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=first,
                          last=last, all_years=relabel(aggregate(rec, group)),
                          view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
@@ -339,3 +340,81 @@ def timeline(events, first: dt.date, last: dt.date, lang: str = "en", sources=No
         ds = bundled_dataset()
         events, repressions, sources = ds.events, ds.repressions, ds.sources if sources is None else sources
     return event_cards(events, repressions, sources, lang, first.isoformat(), last.isoformat())
+
+
+def compare_page(records, borders: Borders, day_a: dt.date, day_b: dt.date, f=None, group: str = "place", *,
+                 lang: str = "en", sources=None, assets: AssetMode = "inline", limit: int = 0, events=True) -> str:
+    """Two dates side by side: the same area with the borders valid on each day and the flows of each day's year.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Joined records.
+    borders : Borders
+        The border layers.
+    day_a, day_b : datetime.date
+        The two days (e.g. 1 September 1939 and 22 June 1941).
+    f : Filters, optional
+        Nationalities, categories, origins and destinations to keep; its years are replaced by each day's year.
+    group, lang, sources, limit, events
+        As :func:`flows_page`.
+    assets : {"inline", "linked"}
+        ``inline``: one file that works offline (each side is a whole map page inside it).
+
+    Returns
+    -------
+    str
+        One HTML page: two maps (each an ``iframe`` of its own page, ``srcdoc``), moved and zoomed together.
+    """
+    from dataclasses import replace
+
+    from geo.flows import Filters
+    from geo.i18n import fmt_date, t
+
+    f = f or Filters(day_a.year, day_b.year)
+    sides = []
+    for day in (day_a, day_b):
+        fd = replace(f, year_from=day.year, year_to=day.year)
+        title = t("compare.side", lang, day=fmt_date(day.isoformat(), lang), year=day.year)
+        page = flows_page(records, borders, fd, group, view="fit", lang=lang, sources=sources, limit=limit,
+                          assets=assets, title=title, events=events, day=day)
+        sides.append((title, page))
+    title = t("compare.title", lang, a=fmt_date(day_a.isoformat(), lang), b=fmt_date(day_b.isoformat(), lang))
+    esc = lambda v: _html.escape(v, quote=True)  # noqa: E731
+    frames = "".join(f'<section class="side"><h2>{esc(name)}</h2><iframe title="{esc(name)}" srcdoc="{esc(page)}">'
+                     f"</iframe></section>" for name, page in sides)
+    return f"""<!DOCTYPE html>
+<html lang="{lang if lang in ("en", "ru", "kk") else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>
+<style>
+html, body {{ margin: 0; height: 100%; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; }}
+main {{ display: flex; height: 100%; }} h1 {{ position: absolute; left: -9999px; }}
+.side {{ flex: 1 1 50%; display: flex; flex-direction: column; min-width: 0; border-left: 2px solid #111; }}
+.side:first-of-type {{ border-left: none; }}
+.side h2 {{ margin: 0; padding: 4px 10px; font-size: 17px; background: #111; color: #fff; }}
+.side iframe {{ flex: 1; width: 100%; border: 0; }}
+@media (max-width: 700px) {{ main {{ flex-direction: column; }} .side {{ border-left: none; border-top: 2px solid #111; }} }}
+</style></head><body><main><h1>{esc(title)}</h1>{frames}</main>
+<script>
+// the two maps show the same area: fitted together once both are drawn, then moved and zoomed together
+(function(){{
+  const frames = [...document.querySelectorAll('iframe')];
+  const maps = () => frames.map(f => f.contentWindow && f.contentWindow.atlasMap).filter(Boolean);
+  let syncing = false;
+  function link(){{
+    const M = maps();
+    if (M.length < 2 || M.some(m => !m.map.getSize().x || !m.map.getBounds().isValid())){{ setTimeout(link, 100); return; }}
+    const c = M.map(m => m.map.getBounds());  // plain numbers: a bounds object of one page is not one of the other's
+    const b = [[Math.min(c[0].getSouth(), c[1].getSouth()), Math.min(c[0].getWest(), c[1].getWest())],
+               [Math.max(c[0].getNorth(), c[1].getNorth()), Math.max(c[0].getEast(), c[1].getEast())]];
+    M.forEach(m => m.map.fitBounds(b));
+    M.forEach((m, i) => m.map.on('moveend', () => {{
+      if (syncing) return; syncing = true;
+      const o = M[1 - i].map, ctr = m.map.getCenter();
+      o.setView([ctr.lat, ctr.lng], m.map.getZoom(), {{animate: false}}); syncing = false; }}));
+    window.compareMaps = M;
+  }}
+  window.addEventListener('load', link);
+}})();
+</script></body></html>
+"""
