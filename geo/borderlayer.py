@@ -110,7 +110,7 @@ def label_point(geom) -> list[float] | None:
         return None
     big = max(parts, key=lambda g: g.area)
     pt = polylabel(big, tolerance=max(0.02, min(0.5, big.area ** 0.5 / 50)))
-    return [round(pt.y, 2), round(pt.x, 2)]
+    return [round(pt.y, 1), round(pt.x, 1)]  # a tenth of a degree: far below what a label needs
 
 
 def encode_geometry(geom, decimals: int) -> list:

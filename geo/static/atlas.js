@@ -155,9 +155,13 @@ window.Atlas = (function(){
       }
     }
     map.on('zoomend', placeLabels);
+    // after a year step the names follow a moment later (once the borders and flows are painted), so a step stays quick
+    let pending = 0;
+    const later = () => { if (!pending) pending = setTimeout(() => { pending = 0; placeLabels(); }, 0); };
     const setDay = B.setDay;
-    B.setDay = function(day, shade){ const before = B.day; setDay(day, shade); if (B.day !== before || !shown.size) placeLabels(); };
-    B.labels = () => [...shown.values()].map(m => m.label);
+    B.setDay = function(day, shade){ const before = B.day; setDay(day, shade); if (B.day !== before || !shown.size) later(); };
+    B.labelsNow = () => { if (pending){ clearTimeout(pending); pending = 0; placeLabels(); } };
+    B.labels = () => { B.labelsNow(); return [...shown.values()].map(m => m.label); };
     B.shadeColor = shadeColor;
     B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
     map._atlasBorders = B;

@@ -43,7 +43,7 @@
     if (narrow()) legendBox.open = false;  // on a phone the legend waits behind its button
     window.addEventListener('resize', () => { root.classList.toggle('atlas-narrow', narrow()); map.invalidateSize(); });
     map.invalidateSize();
-    return {root, bar, panel, recs, legendBox, body, list, said, hist, strip, open(){ root.classList.remove('atlas-panel-closed'); toggle.setAttribute('aria-expanded', 'true'); }};
+    return {root, bar, panel, recs, legendBox, listBox, body, list, said, hist, strip, open(){ root.classList.remove('atlas-panel-closed'); toggle.setAttribute('aria-expanded', 'true'); }};
   }
 
   Atlas.player = function(map, D){
@@ -71,7 +71,9 @@
     for (const l of Object.values(D.frames).concat([D.all || []])) for (const f of l){ cats.add(f.c); if (f.y) mine = true; }
     const leg = Atlas.legend(D, cats, {mine: mine}); U.legendBox.appendChild(leg);
 
-    let current = null, timer = null;
+    let current = null, timer = null, listed = [];
+    const fillList = () => Atlas.flowList(D, U.list, listed, f => { openRecords(f); const h = U.recs.querySelector('h3'); if (h){ h.tabIndex = -1; h.focus(); } });
+    U.listBox.addEventListener('toggle', () => { if (U.listBox.open) fillList(); });
 
     // ---- the time histogram: people on the map in each year, stacked by category; records without a count marked
     const bars = [];
@@ -133,6 +135,10 @@
       evHead.textContent = fill(T['map.events_in'], {period: y === null ? period() : String(y), n: evShown.length});
     }
     kindSel.onchange = showEvents;
+    // the strip follows the step a moment later (after the map is painted); the tests' hooks bring it up to date
+    let evPending = 0;
+    const eventsLater = () => { if (!evPending) evPending = setTimeout(() => { evPending = 0; showEvents(); }, 0); };
+    const eventsNow = () => { if (evPending){ clearTimeout(evPending); evPending = 0; showEvents(); } };
     const period = () => !D.first ? T['map.whole_period']
       : D.first.slice(0, 4) + (D.first.slice(0, 4) === D.last.slice(0, 4) ? '' : '\u2013' + D.last.slice(0, 4));
     function shadeFor(key){
@@ -172,8 +178,8 @@
       F.draw(list); totals(list); writeUrl();
       U.said.textContent = Atlas.summary(D, list, current === null ? period() : String(D.years[current]));
       bars.forEach((b, j) => { b.classList.toggle('atlas-hbar-on', j === current); b.setAttribute('aria-pressed', String(j === current)); });
-      showEvents();
-      Atlas.flowList(D, U.list, list, f => { openRecords(f); const h = U.recs.querySelector('h3'); if (h){ h.tabIndex = -1; h.focus(); } });
+      eventsLater();
+      listed = list; if (U.listBox.open) fillList();  // the list is built when it is open (a year step stays cheap)
       return list.length;
     }
     function stop(){ if (timer){ clearInterval(timer); timer = null; playB.textContent = '\u25b6 ' + T['map.play']; playB.setAttribute('aria-label', T['map.play']); } }
@@ -217,7 +223,8 @@
       title: D.title, borders: B, panel: U.panel, summary: () => U.said.textContent,
       get year(){ return current === null ? null : D.years[current]; },
       drawn: F.drawn, tips: F.tips, widths: F.widths, paths: F.paths, highlighted: F.highlighted, placeLabels: F.labels,
-      events: () => evShown.map(e => e.id), eventMarkers: () => evLayer.getLayers().map(l => l.event.id), showEvent: showEvent};
+      events: () => { eventsNow(); return evShown.map(e => e.id); },
+      eventMarkers: () => { eventsNow(); return evLayer.getLayers().map(l => l.event.id); }, showEvent: showEvent};
     window.atlasMap = api;
     return api;
   };
