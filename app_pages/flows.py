@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo.flows import people_total
 from geo.i18n import fmt_int, t
 
 ui.guard()
@@ -18,7 +19,7 @@ rec = ui.filtered(f)
 known = rec["count"].notna()
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("metric.records", L), fmt_int(len(rec), L))
-c2.metric(t("metric.people", L), fmt_int(rec["count"].fillna(0).sum(), L))
+c2.metric(t("metric.people", L), fmt_int(people_total(rec), L))  # persons only, details not twice
 c3.metric(t("metric.unknown", L), fmt_int((~known).sum(), L))
 c4.metric(t("metric.sources", L), fmt_int(len({s for cell in rec["source"] for s in ui.source_ids(cell)}), L))
 view = ui.view_selector()
