@@ -459,9 +459,9 @@ def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 def flows_table(f: Filters, group: str) -> pd.DataFrame:
     L = lang()
     rec = filtered(f)
-    fl = _relabel(aggregate(rec, group), flow_labels(rec, group, L) if len(rec) else {})
+    fl = _relabel(aggregate(rec, group, L), flow_labels(rec, group, L) if len(rec) else {})
     fl = fl.assign(category=fl["category"].map(lambda c: value_label("cat", c, L)))
-    cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]
+    cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "other_units", "category"]
     return fl[cols].rename(columns={c: t(f"col.{c}", L) for c in cols})
 
 

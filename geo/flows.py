@@ -170,13 +170,13 @@ FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "o
 AREA_COLUMNS = ["origin_area", "destination_area", "origin_grouped", "destination_grouped"]
 
 
-def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
+def aggregate(records: pd.DataFrame, group: str = "place", lang: str = "en") -> pd.DataFrame:
     """One row per route **and category**: different kinds of movement are never summed into one arrow.
 
     Details (``detail_of``, see :func:`drawn`) are left out: their parent carries their people. A
     count that is not of persons (families, households: see :func:`in_persons`) adds nothing to the
     widths or sums: the record counts as one with no figure in persons (``unknown``, a dashed arrow
-    when no other record gives one), and its count is kept as written in ``other_units``.
+    when no other record gives one), and its count is kept as written in ``other_units`` (in ``lang``).
 
     Columns: ``origin``, ``destination``, ``dataset`` (``bundled`` unless the records carry a
     ``dataset`` column: a user's records get their own arrows), ``category``, the ends'
@@ -197,7 +197,7 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
     best = records["count"].astype("Float64").mask(~persons)
     lo = records["count_low"].astype("Float64").mask(~persons)
     hi = records["count_high"].astype("Float64").mask(~persons)
-    other = other_unit_text(records)
+    other = other_unit_text(records, lang)
     # a record with no best figure is drawn at the middle of its range, or at its lower bound ("more than")
     figure = best.fillna((lo + hi) / 2).fillna(lo)
     approx = (records["count_approximate"].fillna(False).astype(bool) & persons) if "count_approximate" in records else False

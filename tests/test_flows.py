@@ -120,3 +120,18 @@ def test_a_range_without_a_best_figure_is_drawn_at_its_midpoint_and_a_lower_boun
     assert more["drawn"] == 3000 and bool(more["at_least"]) and more["unknown"] == 0
     none = aggregate(_synthetic([{}]), "place").iloc[0]
     assert none["drawn"] == 0 and none["unknown"] == 1
+
+
+def test_the_ford_families_are_kept_in_families_never_drawn_as_people(rec):
+    ford = rec[rec["unit"] == "families"]
+    assert {"lab-1931-ford-gorky", "rem-1936-ford-gorky"} <= set(ford["id"])
+    flows = aggregate(rec, "place", "ru")
+    on = flows[flows["ids"].map(lambda ids: "lab-1931-ford-gorky" in ids)].iloc[0]
+    others = rec[rec["id"].isin(on["ids"]) & (rec["unit"] == "persons")]
+    # the arrow's width is the persons the other records on it give, none of the ~300 families
+    assert on["drawn"] == float(others["count"].astype("Float64").fillna(0).sum())
+    assert "~300 семей" in on["other_units"]
+    html = flow_map_html(bundled_borders(), flows_by_year(filter_records(rec, Filters(1931, 1931)), range(1931, 1932), "place"),
+                         {}, first=dt.date(1931, 1, 1), last=dt.date(1931, 12, 31), assets="linked")
+    drawn = [r for r in player_data(html)["frames"]["1931"] if "lab-1931-ford-gorky" in r["ids"]]
+    assert drawn and drawn[0]["ou"] == 1 and drawn[0]["w"] == on["drawn"]

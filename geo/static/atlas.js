@@ -137,7 +137,7 @@ window.Atlas = (function(){
     const labels = new Map();  // area labels on the map now, by label, point and side
     function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
     function countText(f){
-      if (!(f.w > 0)) return T['map.count_unknown'];
+      if (!(f.w > 0)) return T[f.ou ? 'map.count_in_persons_unknown' : 'map.count_unknown'];
       let s;
       if (!(f.p > 0) && f.hi > f.lo) s = (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
       else s = (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
