@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.borders import bundled_borders
 from geo.dataset import bundled_dataset
 from geo.lives import date_text, find_life, life_data, life_html, station_citations
 
@@ -74,6 +73,7 @@ def test_a_station_named_only_as_an_oblast_or_a_republic_is_drawn_as_that_area(b
 def test_every_bundled_life_is_drawn_and_every_station_named_as_an_area_is_one(borders):
     ds = bundled_dataset()
     assert len(ds.lives) >= 15
+    assert find_life(ds.lives, "buber-neumann")["name"] == "Margarete Buber-Neumann" and find_life(ds.lives, "x") is None
     for life in ds.lives:
         data = life_data(life, borders, ds.sources)
         for st, row in zip(life["stations"], data["stations"]):
