@@ -97,7 +97,8 @@
       if (s.area && areas[s.area]) b.extend(L.geoJSON(areas[s.area]).getBounds());
       map.invalidateSize();
       if (placed[i]) map.fitBounds(b, {padding: [30, 30], maxZoom: 6});
-      const ul = buttons[i].parentNode; if (ul.scrollIntoView) ul.scrollIntoView({block: 'nearest'});
+      // the station's card is at the top of the panel: show it, unless the visitor is moving through the list
+      if (!buttons.includes(document.activeElement)) side.scrollTop = 0;
     }
     function key(e){
       const t = e.target && e.target.tagName;
