@@ -219,3 +219,51 @@ def test_the_lives_page_fits_the_screen_offline(chrome, app_url, artifacts, widt
         assert box["y"] < 0.3 * height, box
     assert not [u for u in requests if not u.startswith(LOCAL)] and not errors, errors
     page.close()
+
+
+def test_a_record_panel_lists_its_details_and_names_its_life_as_text(chrome, borders):
+    from geo.flows import aggregate, flows_by_year
+    from geo.mapview import flow_map_html
+
+    rec = pd.DataFrame({
+        "id": ["r1"], "origin_place": ["Berlin"], "destination_place": ["Moscow"], "origin_lat": [52.5], "origin_lon": [13.4],
+        "destination_lat": [55.7], "destination_lon": [37.6], "count": pd.array([10.0], dtype="Float64"),
+        "count_low": pd.array([None], dtype="Float64"), "count_high": pd.array([None], dtype="Float64"),
+        "category": ["political_emigrant"], "date_from": ["1935-01-01"], "date_to": ["1935-12-31"]})
+    cards = {"r1": {"date": "1935", "count": "10 people", "what": "x", "route": "Berlin → Moscow", "sources": ["s"],
+                    "notes": "", "details": ["Berlin → Moscow: 1 people, 1935 (" + EVIL[0] + ")"],
+                    "lives": [{"id": "someone", "name": EVIL[2]}]}}
+    html = flow_map_html(borders, flows_by_year(rec, range(1935, 1936), "place"), cards, first=dt.date(1935, 1, 1),
+                         last=dt.date(1935, 12, 31), all_years=aggregate(rec, "place"))
+    page = chrome.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content(html)
+    page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn().length === 1")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).fire('click'); }")
+    panel = page.locator("#panel").inner_text()
+    assert "Of which, by another source (listed, not drawn):" in panel and EVIL[0] in panel
+    assert "Part of a life: " + EVIL[2] in panel  # not embedded in the app: the life's name, as text
+    assert page.locator("#panel img, #panel svg, #panel a").count() == 0 and not dialogs
+    page.close()
+
+
+def test_in_the_app_a_record_card_links_to_the_life_page(chrome, app_url):
+    from browserhelp import flow_frame, wait_idle
+
+    page = chrome.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(app_url + "/?years=1935-1935&lang=ru")
+    frame = flow_frame(page)
+    wait_idle(page)
+    # Buber-Neumann's record is a detail of the German refugees of 1933-1939: their arrow's card names her life
+    frame.evaluate("() => window.atlasMap.flows.getLayers().find(l => l.feature && l.feature.ids.includes("
+                   "'em-1933-de-refugees')).fire('click') && null")
+    link = frame.locator("#panel a", has_text="Margarete Buber-Neumann").first
+    href = link.get_attribute("href")
+    assert href.startswith(app_url + "/Lives?") and "life=buber-neumann" in href and "lang=ru" in href
+    page.goto(href)
+    life = page.frame_locator("[data-testid=stMain] iframe").first
+    life.locator("#name").wait_for(timeout=90000)
+    assert "Margarete Buber-Neumann" in life.locator("#name").inner_text()
+    assert page.get_by_text("на английском языке").count() >= 1
+    page.close()
