@@ -267,3 +267,17 @@ def test_in_the_app_a_record_card_links_to_the_life_page(chrome, app_url):
     assert "Margarete Buber-Neumann" in life.locator("#name").inner_text()
     assert page.get_by_text("на английском языке").count() >= 1
     page.close()
+
+
+def test_the_life_layer_works_in_a_notebook_with_its_scripts_inline(borders):
+    from geo.borderlayer import DatedBorders
+    from geo.lives import LifeLayer, page_words
+    from geo.mapview import atlas_map
+
+    data = {**life_data(_life(), borders, SOURCES), **page_words("kk")}
+    m = atlas_map(title="A life")
+    DatedBorders(borders, "1950-12-31", "1925-01-01", lang="kk").add_to(m)
+    LifeLayer(data).add_to(m)
+    html = m._repr_html_()  # what Jupyter shows: the page in an iframe's srcdoc, every asset inline
+    assert "Atlas.life(" in html and "Atlas.life = function" in html and "/app/static/" not in html
+    assert "Кезеңдер" in html  # the page's words in the reader's language
