@@ -41,6 +41,6 @@ st.caption(t("lives.help", L))
 if L != "en":
     st.info(t("lives.english", L))
 if life["records"]:
-    st.caption(t("lives.records", L, ids=", ".join(life["records"])))
+    st.caption(t("lives.records", L, ids=", ".join(f"`{r}`" for r in life["records"])))
 st.download_button(t("lives.download", L), lambda: _page(chosen, L, "inline").encode("utf-8"), f"life-{chosen}.html",
                    "text/html")

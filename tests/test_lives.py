@@ -281,3 +281,16 @@ def test_the_life_layer_works_in_a_notebook_with_its_scripts_inline(borders):
     html = m._repr_html_()  # what Jupyter shows: the page in an iframe's srcdoc, every asset inline
     assert "Atlas.life(" in html and "Atlas.life = function" in html and "/app/static/" not in html
     assert "Кезеңдер" in html  # the page's words in the reader's language
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_lives_page_speaks_the_chosen_language_but_for_the_life_texts(lang):
+    from test_i18n import english_left, visible_strings
+
+    at = _page(life="vogeler", lang=lang)
+    assert not at.exception
+    lives = bundled_dataset().lives
+    own = {f"{lv['name']}: {lv['title']}" for lv in lives}  # the lives' own texts are English, and the page says so
+    texts = visible_strings(at)
+    assert own <= set(texts) and len(texts) > len(own) + 3
+    assert not english_left([x for x in texts if x not in own]), english_left(texts)
