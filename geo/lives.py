@@ -85,7 +85,7 @@ def life_data(life: dict, borders: Borders, sources: pd.DataFrame | None = None,
         symbol)}], "areas": {key: {"ref", "id"} or {"g", "s"}}}``.
     """
     stations = life.get("stations") or []
-    df = pd.DataFrame(stations)
+    df = _on_border_days(pd.DataFrame(stations), borders)
     areas = end_areas(df, borders, "place", "place") if len(df) else pd.Series([], dtype=object)
     shapes: dict[str, object] = {}
     rows = []
@@ -127,6 +127,25 @@ def life_data(life: dict, borders: Borders, sources: pd.DataFrame | None = None,
     return {"life": {"id": str(life["id"]), "name": str(life.get("name") or ""), "title": str(life.get("title") or ""),
                      "summary": str(life.get("summary") or ""), "years": years, "cites": cites},
             "stations": rows, "areas": out_areas}
+
+
+def _on_border_days(df: pd.DataFrame, borders: Borders) -> pd.DataFrame:
+    """Stations outside the border layers' period (the join gives them no state) with the state, republic and
+    autonomy that held their point on the day whose borders are drawn (:func:`border_day`), so that a station
+    named only as a republic or a country is drawn as that area there. The Kazakh oblast is not filled in: a
+    station named as the republic stays the republic."""
+    if df.empty or "place_polity" not in df:
+        return df
+    gap = (df["place_polity"].fillna("").astype(str) == "") & df["place_lat"].notna() & df["place_lon"].notna()
+    if not gap.any():
+        return df
+    out = df.copy()
+    days = [border_day(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])) for d in out.loc[gap, "date_from"]]
+    found = borders.locate(out.loc[gap, "place_lon"].astype(float).to_numpy(), out.loc[gap, "place_lat"].astype(float).to_numpy(),
+                           days, layers=("polities", "republics"))
+    for col in ("polity", "republic", "autonomy"):
+        out.loc[gap, f"place_{col}"] = found[col].to_numpy()
+    return out
 
 
 def page_words(lang: str) -> dict:

@@ -96,7 +96,8 @@
       const b = L.latLngBounds(pts.length ? pts : [[55.75, 37.6]]);
       if (s.area && areas[s.area]) b.extend(L.geoJSON(areas[s.area]).getBounds());
       map.invalidateSize();
-      if (placed[i]) map.fitBounds(b, {padding: [30, 30], maxZoom: 6});
+      // not animated: Leaflet drops a zoom asked for while another is animating, so fast stepping kept a stale view
+      if (placed[i]) map.fitBounds(b, {padding: [30, 30], maxZoom: 6, animate: false});
       // the station's card is at the top of the panel: show it, unless the visitor is moving through the list
       if (!buttons.includes(document.activeElement)) side.scrollTop = 0;
     }
