@@ -8,20 +8,18 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.flows import people_total
 from geo.i18n import fmt_int, t
 
 ui.guard()
 f, group = ui.sidebar_filters()
 L = ui.lang()
 st.title(t("home.title", L))
-rec = ui.filtered(f)
-known = rec["count"].notna()
+n_records, people, unknown, n_sources = ui.metrics(f)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("metric.records", L), fmt_int(len(rec), L))
-c2.metric(t("metric.people", L), fmt_int(people_total(rec), L))  # persons only, details not twice
-c3.metric(t("metric.unknown", L), fmt_int((~known).sum(), L))
-c4.metric(t("metric.sources", L), fmt_int(len({s for cell in rec["source"] for s in ui.source_ids(cell)}), L))
+c1.metric(t("metric.records", L), fmt_int(n_records, L))
+c2.metric(t("metric.people", L), fmt_int(people, L))
+c3.metric(t("metric.unknown", L), fmt_int(unknown, L))
+c4.metric(t("metric.sources", L), fmt_int(n_sources, L))
 view = ui.view_selector()
 st.iframe(ui.map_html(f, group, view), height=700)
 ui.export_panel(f, group, view)

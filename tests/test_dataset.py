@@ -177,3 +177,21 @@ def test_detail_problems_name_a_detail_without_a_fitting_parent():
                      "x: detail_of 'nothing' is neither a record nor a total",
                      "u: detail_of the total 't2', which has no parts to draw",
                      "v: detail_of the total 't1', whose parts are not all drawn evacuation records"]
+
+
+def test_a_second_process_reads_the_timeline_from_the_cache_without_the_gazetteer(tmp_path):
+    import subprocess
+    import sys
+
+    from geo.paths import MOVEMENTS_DIR as data
+
+    code = ("from geo.dataset import bundled_dataset; from geo.gazetteer import bundled_gazetteer; "
+            "d = bundled_dataset(); print(len(d.events), len(d.repressions), len(d.lives), "
+            "sum(len(x['stations']) for x in d.lives), bundled_gazetteer.cache_info().currsize)")
+    env = {**__import__("os").environ, "ATLAS_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600, check=True)
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600, check=True)
+    built, read = first.stdout.split(), second.stdout.split()
+    assert built[:4] == read[:4] and int(built[0]) == len(pd.read_csv(data / "events.csv"))
+    assert built[4] == "1" and read[4] == "0"  # the first process needed the gazetteer; the second did not
+    assert any(p.name.startswith("bundled-timeline-") for p in tmp_path.iterdir())
