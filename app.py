@@ -17,6 +17,7 @@ PAGES = (
     ("app_pages/2_Kazakhstan.py", "nav.kazakhstan", ":material/map:", "Kazakhstan"),
     ("app_pages/3_Explorer.py", "nav.explorer", ":material/table_view:", "Explorer"),
     ("app_pages/6_Lecture.py", "nav.lecture", ":material/co_present:", "Lecture"),
+    ("app_pages/7_Lives.py", "nav.lives", ":material/timeline:", "Lives"),
     ("app_pages/5_Import.py", "nav.import", ":material/upload_file:", "Import"),
     ("app_pages/0_Borders_of_a_date.py", "nav.borders", ":material/public:", "Borders_of_a_date"),
     ("app_pages/1_Border_sources.py", "nav.border_sources", ":material/history_edu:", "Border_sources"),

@@ -17,7 +17,7 @@ from geo.assets import publish
 from geo.borders import bundled_borders
 from geo.cards import record_cards as geo_record_cards
 from geo.dataset import bundled_dataset, source_ids
-from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest
+from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest, people_total
 from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_int, place_label, t, unit_label, value_label
 from geo.mapview import VIEW_NAMES, compare_page, flows_page
 from geo.vocabulary import CATEGORIES
@@ -428,7 +428,8 @@ def _bundled_metrics(f: Filters) -> tuple[int, float, int, int]:
 
 def _metrics(rec: pd.DataFrame) -> tuple[int, float, int, int]:
     known = rec["count"].notna()
-    return (len(rec), float(rec["count"].fillna(0).sum()), int((~known).sum()),
+    # people: persons only, and no detail (detail_of) beside the record that carries its people (geo.flows)
+    return (len(rec), people_total(rec), int((~known).sum()),
             len({s for cell in rec["source"] for s in source_ids(cell)}))
 
 
@@ -567,9 +568,9 @@ def _bundled_flows_table(f: Filters, group: str, L: str) -> pd.DataFrame:
 
 
 def _flows_table(rec: pd.DataFrame, group: str, L: str) -> pd.DataFrame:
-    fl = _relabel(aggregate(rec, group), flow_labels(rec, group, L) if len(rec) else {})
+    fl = _relabel(aggregate(rec, group, L), flow_labels(rec, group, L) if len(rec) else {})
     fl = fl.assign(category=fl["category"].map(lambda c: value_label("cat", c, L)))
-    cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]
+    cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "other_units", "category"]
     return fl[cols].rename(columns={c: t(f"col.{c}", L) for c in cols})
 
 

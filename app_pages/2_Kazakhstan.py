@@ -14,7 +14,7 @@ L = ui.lang()
 st.title(t("kz.title", L))
 st.caption(t("kz.caption", L))
 rec = ui.filtered(f)
-table = oblast_arrivals(rec)
+table = oblast_arrivals(rec, L)
 st.iframe(ui.map_html(f, "oblast", "kazakhstan", shading=True), height=700)
 ui.export_panel(f, "oblast", "kazakhstan", shading=True)
 props = ui.borders()["kazakh_regions"].props

@@ -20,10 +20,16 @@ rec = ui.filtered(f)
 st.caption(t("explorer.caption", L, n=len(rec)))
 cols = ["id", "origin", "destination", "date", "date_end", "date_precision", "count", "count_low", "count_high",
         "count_approximate", "unit", "nationality", "category", "source", "notes", "origin_polity",
-        "destination_polity", "destination_kz_region", "part_of", "warnings"]
+        "destination_polity", "destination_kz_region", "part_of", "detail_of", "warnings"]
 if "dataset" in rec:
     cols = ["dataset", *cols]
-ui.table(rec[cols], L)
+# a bundled record that is part of a life links to it on the Lives page (the first life, if several)
+in_life = {r: lv["id"] for lv in reversed(ui.dataset().lives) for r in lv["records"]}
+life = rec["id"].map(lambda i: f"Lives?life={in_life[i]}" if i in in_life else None)
+if "dataset" in rec:  # a researcher's own record never links to a bundled life
+    life = life.where(rec["dataset"].eq("bundled"), None)
+ui.table(rec[cols].assign(life=life), L, column_config={
+    "life": st.column_config.LinkColumn(t("col.life", L), display_text=r"life=(.+)$")})
 fl = aggregate(rec, group)
 day = dt.date(min(f.year_to, 1950), 7, 1)
 c1, c2, c3, c4 = st.columns(4)

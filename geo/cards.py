@@ -11,6 +11,8 @@ paths. A researcher's own record shows the source as they wrote it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from geo.i18n import fmt_date, fmt_int, t, value_label
@@ -28,13 +30,25 @@ def citation(source: pd.Series | dict) -> str:
     return f"{text}, {get('locator')}" if get("locator") else text
 
 
-def count_text(count: float | None, low: float | None, high: float | None, approximate: bool, lang: str = "en") -> str:
+def unit_word(unit: str, lang: str = "en") -> str:
+    """What a count counts, in ``lang``: people, families, households, or an unknown unit as written."""
+    from geo.vocabulary import unit as canonical
+
+    u = canonical(unit)
+    if u is None:
+        return str(unit)
+    return t("map.people", lang) if u == "persons" else t(f"unit.{u}", lang)
+
+
+def count_text(count: float | None, low: float | None, high: float | None, approximate: bool, lang: str = "en",
+               unit: str = "persons") -> str:
     """A record's count as the source gives it: ``~400,000 people``, ``13,000–15,000 people``, ``≥ 3,000 people``.
 
     A best figure with a wider range keeps both (``6,000 people (range 4,000–10,000)``); no figure at
-    all reads "count unknown".
+    all reads "count unknown". A count of families or households says so (``~300 families``): it is
+    never turned into people.
     """
-    people = t("map.people", lang)
+    people = unit_word(unit, lang)
     has = lambda v: v is not None and not pd.isna(v)  # noqa: E731
     tilde = "~" if approximate else ""
     if has(count):
@@ -51,7 +65,8 @@ def count_text(count: float | None, low: float | None, high: float | None, appro
     return t("map.count_unknown", lang)
 
 
-def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en") -> dict[str, dict]:
+def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "en", *,
+                 details: pd.DataFrame | None = None, lives: list[dict] | None = None) -> dict[str, dict]:
     """Record id -> the text shown when one of its arrows is opened (every value a plain string).
 
     Parameters
@@ -64,18 +79,37 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
         A source cell naming no known id is shown as written.
     lang : str
         ``en``, ``ru`` or ``kk``.
+    details : pandas.DataFrame, optional
+        Where to look for the details (``detail_of``) of each record: by default ``records``
+        itself; a page that filters by year passes all its records, so a parent lists every detail.
+    lives : list of dict, optional
+        The lives (``geo.dataset.Dataset.lives``; by default the bundled ones). A bundled record that
+        a life names in its ``records``, or whose detail a life names, carries that life (``id``,
+        ``name``): the app links it to its Lives page (``?life=<id>``).
 
     Returns
     -------
     dict
-        ``{id: {"date", "count", "what", "route", "sources": [...], "notes"}}``; the pages insert
-        every value with ``textContent`` only.
+        ``{id: {"date", "count", "what", "route", "sources": [...], "notes", "details": [...],
+        "lives": [{"id", "name"}]}}``; ``details`` are lines "route: count, date (source)" of the
+        records that give, by another source, a finer account of this record's people (listed, not
+        drawn); the pages insert every value with ``textContent`` only.
     """
     from geo.dataset import load_sources, source_ids
 
     if sources is None:
         sources = load_sources()
     cite = {str(row["id"]): citation(row) for row in sources.to_dict("records")} if len(sources) else {}
+    short = {str(row["id"]): short_citation(row) for row in sources.to_dict("records")} if len(sources) else {}
+    pool = records if details is None else details
+    children: dict[str, list] = {}
+    if "detail_of" in pool:
+        for r in pool[pool["detail_of"].fillna("").astype(str) != ""].itertuples():
+            children.setdefault(str(r.detail_of), []).append(r)
+    in_lives: dict[str, list[dict]] = {}
+    for life in _bundled_lives() if lives is None else lives:
+        for rid in life.get("records") or []:
+            in_lives.setdefault(str(rid), []).append({"id": str(life["id"]), "name": str(life["name"])})
     out: dict[str, dict] = {}
     for r in records.itertuples():
         get = lambda k, default=None: getattr(r, k, default)  # noqa: B023, E731
@@ -91,11 +125,18 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
             srcs = known
         nat = str(get("nationality") or "")
         what = (value_label("nat", nat, lang) if nat else "—") + " · " + value_label("cat", str(get("category") or ""), lang)
-        out[str(r.id)] = {"date": date,
-                          "count": count_text(get("count"), get("count_low"), get("count_high"),
-                                              _flag(get("count_approximate")), lang),
-                          "what": what, "route": f"{get('origin', '')} → {get('destination', '')}",  # as the source writes it
-                          "sources": srcs, "notes": str(get("notes") or "")}
+        card = {"date": date,
+                "count": count_text(get("count"), get("count_low"), get("count_high"), _flag(get("count_approximate")),
+                                    lang, unit=str(get("unit") or "persons")),
+                "what": what, "route": f"{get('origin', '')} → {get('destination', '')}",  # as the source writes it
+                "sources": srcs, "notes": str(get("notes") or "")}
+        kids = children.get(str(r.id), [])
+        if kids:
+            card["details"] = [_detail_line(k, short, lang) for k in kids]
+        linked = [] if own else [lv for rid in [str(r.id), *(str(k.id) for k in kids)] for lv in in_lives.get(rid, [])]
+        if linked:
+            card["lives"] = list({lv["id"]: lv for lv in linked}.values())
+        out[str(r.id)] = card
     return out
 
 
@@ -183,3 +224,29 @@ def event_cards(events: pd.DataFrame, repressions: pd.DataFrame | None = None, s
                              "area": match not in _TOWN_MATCHES}
         out.append(card)
     return out
+
+
+@lru_cache(maxsize=1)
+def _bundled_lives() -> tuple[dict, ...]:
+    """The bundled lives' ids, names and records (their YAML only: no join)."""
+    from geo.dataset import load_lives
+
+    return tuple({"id": lv["id"], "name": lv["name"], "records": lv["records"]} for lv in load_lives())
+
+
+def short_citation(source: pd.Series | dict) -> str:
+    """A bibliography row as author and year: ``Pohl (2009)``."""
+    author = str(source.get("author") or "").split(",")[0].split(";")[0].strip()
+    return f"{author} ({source.get('year') or ''})" if author else str(source.get("title") or "")
+
+
+def _detail_line(r, short: dict[str, str], lang: str) -> str:
+    """One detail of a record as its parent's card lists it: route, count as written, date, source."""
+    from geo.dataset import source_ids
+
+    get = lambda k, default=None: getattr(r, k, default)  # noqa: E731
+    date = fmt_date(str(r.date), lang) + (f" – {fmt_date(str(r.date_end), lang)}" if get("date_end") else "")
+    count = count_text(get("count"), get("count_low"), get("count_high"), _flag(get("count_approximate")), lang,
+                       unit=str(get("unit") or "persons"))
+    who = ", ".join(short.get(s, s) for s in source_ids(get("source") or ""))
+    return f"{get('origin', '')} → {get('destination', '')}: {count}, {date}" + (f" ({who})" if who else "")

@@ -37,7 +37,7 @@ STATION_FIELDS = ("date", "place", "kind", "text", "source")
 STATION_KINDS = ("arrival", "residence", "work", "study", "arrest", "prison", "trial", "camp", "exile",
                  "special_settlement", "deportation", "handover", "release", "evacuation", "return", "death")
 #: Columns a place of an event, a repression figure or a life's station gets from the join.
-PLACE_FIELDS = ("lat", "lon", "match", "place", "polity", "republic", "kz_region", "note")
+PLACE_FIELDS = ("lat", "lon", "match", "place", "place_id", "polity", "republic", "autonomy", "kz_region", "note")
 
 
 class DatasetError(ValueError):
@@ -380,8 +380,16 @@ def check_totals(records: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(records: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Records and known people by category, nationality, decade and destination oblast."""
+    """Records and known people by category, nationality, decade and destination oblast.
+
+    ``people`` sums the counts the maps draw: persons only (never families or households) and no details
+    (``detail_of``), whose people another record carries; ``with_count`` counts every record with a figure.
+    """
+    from geo.flows import drawn, in_persons
+
+    summed = (drawn(records) & in_persons(records)).to_numpy()
     df = records.assign(
+        people_counted=records["count"].astype("Float64").where(summed, pd.NA),
         decade=(pd.to_datetime(records["date_from"]).dt.year // 10 * 10).astype("Int64").astype(str) + "s",
         destination_oblast=records["destination_kz_region"].replace("", "(not an oblast)"),
         nationality=records["nationality"].replace("", "(mixed or not given)"),
@@ -389,7 +397,7 @@ def summary(records: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {}
     for col in ("category", "nationality", "decade", "destination_oblast"):
         t = df.groupby(col).agg(records=("id", "size"), with_count=("count", "count"),
-                                people=("count", "sum")).reset_index()
+                                people=("people_counted", "sum")).reset_index()
         t["people"] = t["people"].round().astype("Int64")
         out[col] = t.sort_values(["records", col], ascending=[False, True]).reset_index(drop=True)
     out["category_by_decade"] = pd.crosstab(df["category"], df["decade"], margins=True, margins_name="all")
@@ -415,6 +423,7 @@ def problems(ds: Dataset) -> list[str]:
         out += [f"total {t.id}: source {s!r} not in sources.csv" for s in source_ids(t.source) if s not in known]
     for s in ds.stories:
         out += [f"story {s['id']}: citation {c!r} not in sources.csv" for c in s["citations"] if c not in known]
+    out += detail_problems(rec, ds.totals)
     bad = check_totals(rec, ds.totals)
     out += [f"total {b.id}: parts add to {b.parts_sum:,.0f}, {b.status} against {b.total_low}..{b.total_high} "
             f"(best {b.total_best})" for b in bad[bad["status"] != "ok"].itertuples()]
@@ -424,6 +433,38 @@ def problems(ds: Dataset) -> list[str]:
     out += event_problems(ds.events, known)
     out += repression_problems(ds.repressions, set(ds.events["id"]), known)
     out += life_problems(ds.lives, known, set(rec["id"]))
+    return out
+
+
+def detail_problems(records: pd.DataFrame, totals: pd.DataFrame) -> list[str]:
+    """Every ``detail_of`` names an existing record of the same category (not itself a detail), or a total of
+    ``totals.csv`` whose drawn parts are all of that category.
+
+    The join already clears a ``detail_of`` that names nothing of its file (with a warning): such a row is
+    reported here from its warning, since the bundled data must have none.
+    """
+    out = [f"{r.id}: {w.strip()}" for r in records.itertuples() for w in str(r.warnings).split(";")
+           if w.strip().startswith("detail_of ")]
+    if "detail_of" not in records:
+        return out
+    by_id = records.set_index(records["id"].astype(str))
+    known_totals = set(totals["id"])
+    for r in records[records["detail_of"].astype(str) != ""].itertuples():
+        parent = str(r.detail_of)
+        if parent in by_id.index:
+            p = by_id.loc[parent]
+            if p["category"] != r.category:
+                out.append(f"{r.id}: detail_of {parent!r} is a {p['category']} record, this is {r.category}")
+            if str(p["detail_of"]):
+                out.append(f"{r.id}: detail_of {parent!r} is itself a detail")
+        elif parent in known_totals:
+            parts = records[records["part_of"].astype(str) == parent]
+            if parts.empty:
+                out.append(f"{r.id}: detail_of the total {parent!r}, which has no parts to draw")
+            elif set(parts["category"]) != {r.category} or (parts["detail_of"].astype(str) != "").any():
+                out.append(f"{r.id}: detail_of the total {parent!r}, whose parts are not all drawn {r.category} records")
+        else:
+            out.append(f"{r.id}: detail_of {parent!r} is neither a record nor a total")
     return out
 
 

@@ -114,17 +114,69 @@ def _ends(records: pd.DataFrame, end: str, group: str) -> pd.DataFrame:
     return df
 
 
+def drawn(records: pd.DataFrame) -> pd.Series:
+    """Records the maps draw: all but the details (``detail_of``), whose people another record carries.
+
+    A detail gives, from another source, a finer account (an oblast, a person, an origin) of people its
+    parent record already carries; it is listed in the parent's record card, never drawn nor summed.
+    """
+    if "detail_of" not in records:
+        return pd.Series(True, index=records.index)
+    return records["detail_of"].fillna("").astype(str).str.strip() == ""
+
+
+def in_persons(records: pd.DataFrame) -> pd.Series:
+    """Records whose count is of persons (``unit`` empty or persons): only these are ever summed as people.
+
+    A count of families or households (or of a unit the vocabulary does not know) is kept as written in
+    cards and tables and drawn as "count in persons unknown".
+    """
+    from geo.vocabulary import unit
+
+    if "unit" not in records:
+        return pd.Series(True, index=records.index)
+    return records["unit"].map(lambda u: unit(u) == "persons").astype(bool)
+
+
+def other_unit_text(records: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """Per record, its count in a unit other than persons as written (``~300 families``, ``≤ 280 households``), else ""."""
+    from geo.cards import count_text
+
+    other = ~in_persons(records)
+    out = pd.Series("", index=records.index, dtype=object)
+    for i in records.index[other.to_numpy()]:
+        r = records.loc[i]
+        has = any(pd.notna(r.get(c)) for c in ("count", "count_low", "count_high"))
+        if has:
+            approx = r.get("count_approximate")
+            out[i] = count_text(r.get("count"), r.get("count_low"), r.get("count_high"),
+                                bool(approx) if approx is not None and not pd.isna(approx) else False, lang,
+                                unit=str(r.get("unit") or ""))
+    return out
+
+
+def people_total(records: pd.DataFrame) -> float:
+    """The people with a known count among ``records`` as the maps draw them: persons only, details left out."""
+    keep = (drawn(records) & in_persons(records)).to_numpy()
+    return float(records.loc[keep, "count"].astype("Float64").fillna(0).sum())
+
+
 FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "origin_lon", "destination_lat",
                 "destination_lon", "people", "drawn", "low", "high", "approximate", "at_least", "records", "unknown",
-                "categories", "ids"]
+                "categories", "ids", "other_units"]
 
 
 #: Columns :func:`geo.areas.placed` adds to records and :func:`aggregate` carries to flows.
 AREA_COLUMNS = ["origin_area", "destination_area", "origin_grouped", "destination_grouped"]
 
 
-def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
+def aggregate(records: pd.DataFrame, group: str = "place", lang: str = "en") -> pd.DataFrame:
     """One row per route **and category**: different kinds of movement are never summed into one arrow.
+
+    Details (``detail_of``, see :func:`drawn`) are left out: their parent carries their people. A
+    count that is not of persons (families, households: see :func:`in_persons`) adds nothing to the
+    widths or sums: the record counts as one with no figure in persons (``unknown``, a dashed arrow
+    when no other record gives one), and its count is kept as written in ``other_units`` (in ``lang``).
 
     Columns: ``origin``, ``destination``, ``dataset`` (``bundled`` unless the records carry a
     ``dataset`` column: a user's records get their own arrows), ``category``, the ends'
@@ -136,15 +188,19 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
     ``unknown`` (records with no figure at all), ``categories`` (the one category, as a list, for
     older callers) and ``ids``. Sorted by ``drawn``, largest first.
     """
+    records = records[drawn(records).to_numpy()]
     if records.empty:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     o, d = _ends(records, "origin", group), _ends(records, "destination", group)
-    best = records["count"].astype("Float64")
-    lo = records["count_low"].astype("Float64")
-    hi = records["count_high"].astype("Float64")
+    persons = in_persons(records).to_numpy()
+    # a count of families or households is no figure in persons: never summed, never a width
+    best = records["count"].astype("Float64").mask(~persons)
+    lo = records["count_low"].astype("Float64").mask(~persons)
+    hi = records["count_high"].astype("Float64").mask(~persons)
+    other = other_unit_text(records, lang)
     # a record with no best figure is drawn at the middle of its range, or at its lower bound ("more than")
     figure = best.fillna((lo + hi) / 2).fillna(lo)
-    approx = records["count_approximate"].fillna(False).astype(bool) if "count_approximate" in records else False
+    approx = (records["count_approximate"].fillna(False).astype(bool) & persons) if "count_approximate" in records else False
     df = pd.DataFrame({
         "origin": o["key"], "destination": d["key"],
         "origin_lat": o["lat"], "origin_lon": o["lon"], "destination_lat": d["lat"], "destination_lon": d["lon"],
@@ -157,6 +213,7 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         "unknown": figure.isna().astype(int),
         "category": records["category"].astype(str),
         "id": records["id"].astype(str),
+        "other_units": other.to_numpy(object),
         # records from different datasets (the bundled data, a user's file) never share an arrow
         "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
@@ -173,7 +230,8 @@ def aggregate(records: pd.DataFrame, group: str = "place") -> pd.DataFrame:
         destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"),
         people=("people", "sum"), drawn=("drawn", "sum"), low=("low", "sum"), high=("high", "sum"),
         approximate=("approximate", "any"), at_least=("at_least", "any"), records=("id", "size"), unknown=("unknown", "sum"),
-        ids=("id", lambda s: list(s)), **{c: (c, "first") for c in areas}).reset_index()
+        ids=("id", lambda s: list(s)), other_units=("other_units", lambda s: "; ".join(v for v in s if v)),
+        **{c: (c, "first") for c in areas}).reset_index()
     out["categories"] = out["category"].map(lambda c: [c])
     return out[FLOW_COLUMNS + areas].sort_values(["drawn", "records"], ascending=False).reset_index(drop=True)
 
@@ -253,18 +311,44 @@ def flows_geojson(flows: pd.DataFrame) -> dict:
     return lines.to_geo_dict(drop_id=True)
 
 
-def oblast_arrivals(records: pd.DataFrame) -> pd.DataFrame:
+def oblast_arrivals(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Arrivals per Kazakh oblast: known people, records and records without a count.
 
     Only records whose destination lies in one oblast for the whole of their dates are
     counted; republic-level records ("Kazakh SSR") are reported apart, never spread.
+    ``people`` sums the counts the map draws (persons, no details); ``records`` and ``unknown``
+    (no figure in persons) count the drawn records. Details (``detail_of``: the same people as a
+    republic-level record, by another source) are listed apart, never added: ``detail_records``
+    and ``details`` (their counts as written). ``other_units`` keeps counts of families or
+    households as written.
     """
+    from geo.cards import count_text
+
     kz = records["destination_kz_region"].astype(str)
     one = records[(kz != "") & ~kz.str.contains(" → ")]
-    t = one.groupby("destination_kz_region").agg(
-        people=("count", lambda s: float(s.astype("Float64").fillna(0).sum())),
-        records=("id", "size"), unknown=("count", lambda s: int(s.isna().sum()))).reset_index()
-    return t.rename(columns={"destination_kz_region": "oblast"}).sort_values("people", ascending=False, ignore_index=True)
+    cols = ["oblast", "people", "records", "unknown", "other_units", "detail_records", "details"]
+    if one.empty:
+        return pd.DataFrame(columns=cols)
+    is_drawn, persons = drawn(one), in_persons(one)
+    count = one["count"].astype("Float64")
+    other = other_unit_text(one, lang)
+
+    def detail_text(r) -> str:
+        approx = r.get("count_approximate")
+        return count_text(r.get("count"), r.get("count_low"), r.get("count_high"),
+                          bool(approx) if approx is not None and not pd.isna(approx) else False, lang,
+                          unit=str(r.get("unit") or ""))
+
+    rows = []
+    for oblast, idx in one.groupby("destination_kz_region").groups.items():
+        d, p = is_drawn.loc[idx], persons.loc[idx]
+        det = one.loc[idx][~d.to_numpy()]
+        rows.append({"oblast": oblast, "people": float(count.loc[idx][(d & p).to_numpy()].fillna(0).sum()),
+                     "records": int(d.sum()), "unknown": int((d & (~p | count.loc[idx].isna())).sum()),
+                     "other_units": "; ".join(v for v in other.loc[idx][d.to_numpy()] if v),
+                     "detail_records": len(det), "details": "; ".join(detail_text(r) for _, r in det.iterrows())})
+    t = pd.DataFrame(rows, columns=cols)
+    return t.sort_values(["people", "detail_records"], ascending=False, ignore_index=True)
 
 
 def largest(flows: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:

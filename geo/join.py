@@ -195,7 +195,49 @@ def _vocabulary(acc: pd.DataFrame) -> None:
     nw = acc["nationality"].map(nat_warn).to_numpy(object)
     acc["category"] = acc["category"].map({v: c or v for v, c in cats.items()})
     acc["nationality"] = acc["nationality"].map({v: n or v for v, n in nats.items()})
-    acc["warnings"] = _join_texts([acc["warnings"].to_numpy(object), cw, nw])
+    unit_warn = {v: (f"unit {v!r} is not persons, families or households; its count is not summed as people"
+                     if vocabulary.unit(v) is None else "") for v in pd.unique(acc["unit"])}
+    uw = acc["unit"].map(unit_warn).to_numpy(object)
+    acc["warnings"] = _join_texts([acc["warnings"].to_numpy(object), cw, nw, uw])
+
+
+def _details(acc: pd.DataFrame) -> None:
+    """Check ``detail_of``: a row that breaks down, from another source, people another row already carries.
+
+    It must name another accepted row of the same category that is not itself a detail, or a total
+    (a ``part_of`` value of this file) whose parts are all of that category and none a detail. A
+    detail is never drawn nor summed (its parent carries the people); one that names no such parent
+    is cleared, with a warning, and drawn as its own arrow, so that nothing is lost.
+    """
+    detail = acc["detail_of"].astype(str).str.strip()
+    acc["detail_of"] = detail
+    if not (detail != "").any():
+        return
+    ids = acc["id"].astype(str)
+    is_detail = dict(zip(ids, detail != ""))
+    category = dict(zip(ids, acc["category"].astype(str)))
+    parts = acc[acc["part_of"].astype(str) != ""].groupby("part_of")
+    total_category = {k: (set(g["category"].astype(str)), bool((g["detail_of"].astype(str).str.strip() != "").any()))
+                      for k, g in parts}
+    warn = np.full(len(acc), "", dtype=object)
+    for k, (rid, parent, cat) in enumerate(zip(ids, detail, acc["category"].astype(str))):
+        if not parent:
+            continue
+        if parent == rid:
+            reason = "names the row itself"
+        elif parent in category:
+            reason = ("names a row of another category" if category[parent] != cat else
+                      "names a row that is itself a detail" if is_detail[parent] else "")
+        elif parent in total_category:
+            cats, has_detail = total_category[parent]
+            reason = ("names a total whose parts are of another category" if cats != {cat} else
+                      "names a total with a part that is itself a detail" if has_detail else "")
+        else:
+            reason = "names no row and no total of this file"
+        if reason:
+            warn[k] = f"detail_of {parent!r} {reason}; drawn as its own arrow"
+            acc.iloc[k, acc.columns.get_loc("detail_of")] = ""
+    acc["warnings"] = _join_texts([acc["warnings"].to_numpy(object), warn])
 
 
 def resolve_ends(
@@ -428,6 +470,7 @@ def _join(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) -> Join
     if len(acc) == 0:
         return JoinResult(acc, rej)
     _vocabulary(acc)
+    _details(acc)
     resolved_ends = resolve_ends(acc["origin"].to_numpy(object), acc["destination"].to_numpy(object), first, last,
                                  borders, gazetteer)
     date_text = acc["date"].astype(str).to_numpy(object)

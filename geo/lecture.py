@@ -143,7 +143,7 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
     rows = FlowRows(borders, [p[4] for p in prepared], (first, last), tuple(p[2].isoformat() for p in prepared))
     shown = [p[3] for p in prepared if len(p[3])]
     every = pd.concat(shown).drop_duplicates("id") if shown else records.iloc[:0]
-    cards = record_cards(every, sources, lang)  # once for the records of every scene
+    cards = record_cards(every, sources, lang, details=records)  # once for the records of every scene; all details
     events = timeline(True if events is None else events, first, dt.date(last.year, 12, 31), lang, sources)
     payload = []
     for s, f, day, _rec, flows in prepared:

@@ -320,7 +320,7 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
 
     per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()} if day is None else {}
     first, last = (dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)) if day is None else (day, day)
-    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=first,
+    return flow_map_html(borders, per_year, record_cards(rec, sources, lang, details=records), first=first,
                          last=last, all_years=relabel(aggregate(rec, group)),
                          view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
                          title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state,

@@ -27,7 +27,7 @@ from geo.names import fold
 
 CANONICAL = (
     "id", "origin", "destination", "via", "date", "date_end", "count", "count_low", "count_high", "unit",
-    "nationality", "category", "source", "archival_ref", "notes", "part_of",
+    "nationality", "category", "source", "archival_ref", "notes", "part_of", "detail_of",
 )
 REQUIRED = ("origin", "destination", "date")
 
@@ -52,6 +52,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "archival_ref": ("archival_ref", "archival ref", "шифр", "архивный шифр", "архивная ссылка", "ф/о/д/л", "архив"),
     "notes": ("notes", "note", "примечание", "примечания", "ескерту", "comment", "comments"),
     "part_of": ("part_of", "part of", "входит в", "итог", "total id"),
+    "detail_of": ("detail_of", "detail of", "уточняет", "детализация", "нақтылайды"),
 }
 _ALIAS_TO_COLUMN = {fold(a).strip(): col for col, aliases in HEADER_ALIASES.items() for a in aliases}
 

@@ -67,8 +67,14 @@ _NATIONALITY_WORDS = {
     "Kazakh": ("казах", "казахи", "kazakh", "kazakhs", "қазақ"),
     "Swiss": ("швейцарец", "швейцарцы", "швейцарка", "swiss"),
 }
+_UNIT_WORDS = {
+    "persons": ("", "person", "people", "чел", "чел.", "человек", "люди", "душ", "адам"),
+    "families": ("family", "семья", "семьи", "семей", "сем.", "отбасы", "отбасылар", "отбасы саны"),
+    "households": ("household", "хозяйство", "хозяйства", "хозяйств", "двор", "дворы", "дворов", "шаруашылық", "түтін"),
+}
 _CATEGORY_INDEX = {fold(w): c for c, words in _CATEGORY_WORDS.items() for w in words + (c, c.replace("_", " "))}
 _NATIONALITY_INDEX = {fold(w): n for n, words in _NATIONALITY_WORDS.items() for w in words + (n,)}
+_UNIT_INDEX = {fold(w).strip(): u for u, words in _UNIT_WORDS.items() for w in words + (u,)}
 
 
 def category(text: str) -> str | None:
@@ -79,3 +85,12 @@ def category(text: str) -> str | None:
 def nationality(text: str) -> str | None:
     """The canonical (English) nationality for an ethnonym, or None when unknown."""
     return _NATIONALITY_INDEX.get(fold(str(text)).strip())
+
+
+def unit(text: str) -> str | None:
+    """The canonical unit of a count (``persons``, ``families``, ``households``), or None when unknown.
+
+    An empty cell means persons (the schema's default). Only a count in persons is ever summed as
+    people; a count of families or households is kept as written.
+    """
+    return _UNIT_INDEX.get(fold(str(text if text is not None else "")).strip())

@@ -41,3 +41,28 @@ def test_a_researchers_own_record_shows_its_source_as_written_and_unknown_ids_st
     assert own["sources"] == ["ЦГА РК", "ф. 1, оп. 2, д. 3"]
     loose = record_cards(_records(source="not-an-id"), SOURCES)["r1"]
     assert loose["sources"] == ["not-an-id"]
+
+
+def test_a_count_of_families_or_households_stays_in_its_unit():
+    assert count_text(300, None, None, True, unit="families") == "~300 families"
+    assert count_text(None, None, 280, False, unit="households") == "≤ 280 households"
+    assert count_text(300, None, None, True, "ru", unit="семей") == "~300 семей"
+    card = record_cards(_records(count=300, count_approximate=True, unit="families"), SOURCES)["r1"]
+    assert card["count"] == "~300 families"
+
+
+def test_a_parents_card_lists_its_details_with_their_sources_and_a_detail_names_no_life_of_its_own():
+    rec = pd.concat([_records(id="parent", count=1000, detail_of=""),
+                     _records(id="d1", destination="Pavlodar", count=300, date="1941-10-17", detail_of="parent")],
+                    ignore_index=True)
+    lives = [{"id": "someone", "name": "Some <b>One</b>", "records": ["d1"]}]
+    cards = record_cards(rec, SOURCES, lives=lives)
+    assert cards["parent"]["details"] == ["Somewhere → Pavlodar: 300 people, 17 Oct 1941 (Polian (2004))"]
+    # the life names the detail; its people are drawn on the parent's arrow, so the parent's card links the life
+    assert cards["parent"]["lives"] == [{"id": "someone", "name": "Some <b>One</b>"}]
+    assert "details" not in cards["d1"]
+    # a page that shows only the parent (a year filter) still lists every detail: it passes all the records
+    only = record_cards(rec.iloc[:1], SOURCES, details=rec, lives=lives)
+    assert list(only) == ["parent"] and len(only["parent"]["details"]) == 1
+    # a researcher's own record never links to a bundled life
+    assert "lives" not in record_cards(rec.assign(dataset="yours"), SOURCES, lives=lives)["parent"]

@@ -162,6 +162,23 @@ def test_join_cache_is_used_rebuilt_when_damaged_and_keyed_by_its_inputs(tmp_pat
     assert dmod._join_cache_path(MOVEMENTS_DIR) is None
 
 
+def test_detail_problems_name_a_detail_without_a_fitting_parent():
+    from geo.dataset import detail_problems
+
+    def row(rid, category="deportation", part_of="", detail_of=""):
+        return {"id": rid, "category": category, "part_of": part_of, "detail_of": detail_of, "warnings": ""}
+
+    rec = pd.DataFrame([row("p"), row("d", detail_of="p"), row("dd", detail_of="d"), row("e", "evacuation", detail_of="p"),
+                        row("x", detail_of="nothing"), row("part1", part_of="t1"), row("t", detail_of="t1"),
+                        row("u", detail_of="t2"), row("v", "evacuation", detail_of="t1")])
+    totals = pd.DataFrame({"id": ["t1", "t2"]})
+    found = detail_problems(rec, totals)
+    assert found == ["dd: detail_of 'd' is itself a detail", "e: detail_of 'p' is a deportation record, this is evacuation",
+                     "x: detail_of 'nothing' is neither a record nor a total",
+                     "u: detail_of the total 't2', which has no parts to draw",
+                     "v: detail_of the total 't1', whose parts are not all drawn evacuation records"]
+
+
 def test_a_second_process_reads_the_timeline_from_the_cache_without_the_gazetteer(tmp_path):
     import subprocess
     import sys

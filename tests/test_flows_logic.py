@@ -109,6 +109,55 @@ def test_flows_by_year_show_a_record_in_every_year_it_covers():
 def test_oblast_arrivals_count_only_records_placed_in_one_oblast():
     rec = _frame(_rec("a", "Kiev", "Pavlodar", 10), _rec("b", "Kiev", "Pavlodar"), _rec("c", "Kiev", "Kazakhstan", 99),
                  _rec("d", "Kiev", "Spans", 50), _rec("e", "Kiev", "Karaganda", 4))
-    t = oblast_arrivals(rec).set_index("oblast")
+    t = oblast_arrivals(rec).set_index("oblast")[["people", "records", "unknown"]]
     assert t.to_dict("index") == {"Pavlodar Oblast": {"people": 10.0, "records": 2, "unknown": 1},
                                   "Karaganda Oblast": {"people": 4.0, "records": 1, "unknown": 0}}
+
+
+def _details():
+    """A republic-level parent and two oblast rows that give, by another source, where some of its people went."""
+    return _frame({**_rec("parent", "Kiev", "Kazakhstan", 1000), "detail_of": ""},
+                  {**_rec("d1", "Kiev", "Pavlodar", 300), "detail_of": "parent"},
+                  {**_rec("d2", "Kiev", "Karaganda", None, 150, 250), "detail_of": "parent"},
+                  {**_rec("other", "Zhitomir", "Pavlodar", 5, category="evacuation"), "detail_of": ""})  # never on the same arrow
+
+
+@pytest.mark.parametrize("group", ["place", "polity", "oblast"])
+def test_a_parent_and_its_two_details_are_one_arrow_with_the_parents_count(group):
+    flows = aggregate(_details(), group)
+    assert sorted(i for ids in flows["ids"] for i in ids) == ["other", "parent"]  # the details are on no arrow
+    parent = flows[flows["ids"].map(lambda ids: ids == ["parent"])].iloc[0]
+    assert (parent["people"], parent["low"], parent["high"], parent["records"]) == (1000, 1000, 1000, 1)
+    assert flows["people"].sum() == 1005  # 300 and 150-250 are the parent's people: not added
+
+
+def test_oblast_arrivals_list_details_apart_and_never_add_them():
+    t = oblast_arrivals(_details()).set_index("oblast")
+    pav, kar = t.loc["Pavlodar Oblast"], t.loc["Karaganda Oblast"]
+    assert (pav["people"], pav["records"], pav["detail_records"]) == (5.0, 1, 1)
+    assert pav["details"].startswith("300 people")
+    assert (kar["people"], kar["records"], kar["unknown"], kar["detail_records"]) == (0.0, 0, 0, 1)
+    assert kar["details"].startswith("150–250 people")
+
+
+def test_a_detail_whose_parent_is_filtered_out_is_still_not_drawn():
+    # a detail never stands in for its parent: with the parent filtered away, its people are simply not on the map
+    only = _details().iloc[1:]
+    assert sorted(i for ids in aggregate(only, "place")["ids"] for i in ids) == ["other"]
+
+
+def test_families_and_households_are_never_summed_as_people():
+    rec = _frame({**_rec("fam", "Kiev", "Karaganda", 300), "unit": "families", "count_approximate": True},
+                 {**_rec("hh", "Kiev", "Karaganda", None, None, 280), "unit": "households"},
+                 {**_rec("fam2", "Zhitomir", "Karaganda", 40), "unit": "семей"},
+                 {**_rec("p", "Zhitomir", "Karaganda", 12), "unit": "persons"})
+    flows = aggregate(rec, "place").set_index("origin")
+    kiev, zhit = flows.loc["Kiev"], flows.loc["Zhitomir"]
+    # the Kiev arrow has no figure in persons: drawn as "count unknown" (dashed), its counts kept as written
+    assert (kiev["people"], kiev["drawn"], kiev["low"], kiev["high"], kiev["unknown"]) == (0, 0, 0, 0, 2)
+    assert kiev["other_units"] == "~300 families; ≤ 280 households" and not kiev["approximate"]
+    # beside a persons figure, the families add nothing to it
+    assert (zhit["people"], zhit["drawn"], zhit["unknown"], zhit["other_units"]) == (12, 12, 1, "40 families")
+    t = oblast_arrivals(rec).set_index("oblast").loc["Karaganda Oblast"]
+    assert (t["people"], t["records"], t["unknown"]) == (12.0, 4, 3)
+    assert t["other_units"] == "~300 families; ≤ 280 households; 40 families"

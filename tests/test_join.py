@@ -198,3 +198,32 @@ def test_the_table_lookup_agrees_with_the_record_by_record_lookup():
         if layer == "polities":
             assert (where.changed[(layer, level, field)] == np.array([" → " in v for v in slow])).all()
             assert where.changed[(layer, level, field)].sum() > 20  # the sample does cross border changes
+
+
+def test_a_detail_that_names_no_parent_of_its_file_is_drawn_as_its_own_arrow_and_says_why():
+    rows = [{"id": "p", "origin": "Lwów", "destination": "Kazakhstan", "date": "1940", "count": "1000",
+             "category": "deportation"},
+            {"id": "d", "origin": "Lwów", "destination": "Pavlodar", "date": "1940", "count": "300", "category": "deportation",
+             "detail_of": "p"},
+            {"id": "lost", "origin": "Lwów", "destination": "Pavlodar", "date": "1940", "count": "7", "category": "deportation",
+             "detail_of": "nowhere"},
+            {"id": "cat", "origin": "Lwów", "destination": "Pavlodar", "date": "1940", "count": "9", "category": "evacuation",
+             "detail_of": "p"},
+            {"id": "self", "origin": "Lwów", "destination": "Pavlodar", "date": "1940", "count": "2", "category": "deportation",
+             "detail_of": "self"}]
+    g = bundled_gazetteer()
+    acc = join_records(_records(rows), g.borders, g).accepted.set_index("id")
+    assert len(acc) == 5  # nothing lost
+    assert acc.loc["d", "detail_of"] == "p" and "detail_of" not in acc.loc["d", "warnings"]
+    assert acc.loc["lost", "detail_of"] == "" and "names no row and no total" in acc.loc["lost", "warnings"]
+    assert acc.loc["cat", "detail_of"] == "" and "another category" in acc.loc["cat", "warnings"]
+    assert acc.loc["self", "detail_of"] == "" and "names the row itself" in acc.loc["self", "warnings"]
+
+
+def test_a_count_in_an_unknown_unit_is_kept_and_warned_about():
+    g = bundled_gazetteer()
+    rows = [{"origin": "Lwów", "destination": "Karaganda", "date": "1940", "count": "12", "unit": "вагонов"},
+            {"origin": "Lwów", "destination": "Karaganda", "date": "1940", "count": "30", "unit": "семей"}]
+    acc = join_records(_records(rows), g.borders, g).accepted
+    assert "not persons, families or households" in acc.loc[0, "warnings"] and acc.loc[0, "count"] == 12
+    assert "unit" not in acc.loc[1, "warnings"]

@@ -185,7 +185,7 @@ window.Atlas = (function(){
     const labels = new Map();  // area labels on the map now, by label, point and side
     function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
     function countText(f){
-      if (!(f.w > 0)) return T['map.count_unknown'];
+      if (!(f.w > 0)) return T[f.ou ? 'map.count_in_persons_unknown' : 'map.count_unknown'];
       let s;
       if (!(f.p > 0) && f.hi > f.lo) s = (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
       else s = (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
@@ -333,8 +333,20 @@ window.Atlas = (function(){
       box.appendChild(el('div', r.route, 'atlas-muted'));
       for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + s, 'atlas-cite'));
       if (r.notes) box.appendChild(el('div', r.notes, 'atlas-muted'));
+      if (r.details) box.appendChild(el('div', T['map.details'], 'atlas-muted'));  // listed, not drawn (geo.cards)
+      for (const d of r.details || []) box.appendChild(el('div', '\u2022 ' + d, 'atlas-muted'));
+      for (const lv of r.lives || []) box.appendChild(lifeLink(lv, D));
       target.appendChild(box);
     }
+  }
+  // a life the record is part of: in the app a link to its Lives page (a new tab), elsewhere its name
+  function lifeLink(lv, D){
+    const row = el('div', D.t['map.life_part'] + ' ', 'atlas-muted'); let a = el('span', lv.name);
+    if (D.url_state) try { const u = new URL(window.parent.location.href), v = new URL('Lives', u);
+      if (u.searchParams.get('lang')) v.searchParams.set('lang', u.searchParams.get('lang'));
+      v.searchParams.set('life', lv.id); a = el('a', lv.name); a.href = v.toString(); a.target = '_blank'; a.rel = 'noopener';
+    } catch (e) { /* not embedded: the name alone */ }
+    row.appendChild(a); return row;
   }
 
   // ---- for screen readers and keyboards: the map in one sentence, its arrows as a list, keys from the page --
