@@ -271,15 +271,16 @@ def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
     return t("map.title", lang, period=period, filters=filters, group=t(f"group.{group}", lang))
 
 
-def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
-               sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
-               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None) -> str:
-    """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
+def flow_map_data(records, borders: Borders, f, group: str = "place", *, lang: str = "en", sources=None,
+                  shading: bool = False, limit: int = 0) -> dict:
+    """What the flow map of ``records`` passing the filters ``f`` draws: the arguments of
+    :class:`geo.flowlayer.FlowLayer` (``flows``, ``by_year``, ``cards``, ``first``, ``last``, ``shading``).
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
     ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
     (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
-    its oblasts shaded by the arrivals of the year shown.
+    its oblasts shaded by the arrivals of each year. :func:`flows_page` and the static site
+    (:mod:`geo.site`) both draw this.
     """
     from geo.areas import placed
     from geo.cards import record_cards
@@ -299,8 +300,21 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
         return fl.assign(origin=fl["origin"].map(lambda k: labels.get(k, k)),
                          destination=fl["destination"].map(lambda k: labels.get(k, k)))
 
-    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()}
-    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=dt.date(f.year_from, 1, 1),
-                         last=dt.date(min(f.year_to, 1950), 12, 31), all_years=relabel(aggregate(rec, group)),
-                         view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
-                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state)
+    return {"flows": relabel(aggregate(rec, group)),
+            "by_year": {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()},
+            "cards": record_cards(rec, sources, lang), "first": dt.date(f.year_from, 1, 1),
+            "last": dt.date(min(f.year_to, 1950), 12, 31), "shading": oblast_shading(rec, years) if shading else None}
+
+
+def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
+               sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
+               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None) -> str:
+    """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
+
+    What it draws is :func:`flow_map_data` (``limit``: at most so many arrows per frame, 0: all; ``shading``:
+    the Kazakhstan map).
+    """
+    d = flow_map_data(records, borders, f, group, lang=lang, sources=sources, shading=shading, limit=limit)
+    return flow_map_html(borders, d["by_year"], d["cards"], first=d["first"], last=d["last"], all_years=d["flows"],
+                         view=view, year=year, shading=d["shading"], title=title or map_title(f, group, lang), lang=lang,
+                         assets=assets, url_state=url_state)
