@@ -147,8 +147,8 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def first_view_year(index: dict[str, list[str]]) -> int:
-    """The year a flow page opens on: the first whose borders exist (the border ledger begins on 11 November
-    1918, so the day the player shows for 1918, 1 July, has none)."""
+    """The first year whose borders exist (the border ledger begins on 11 November 1918, so the day the
+    player shows for 1918, 1 July, has none); a flow page opens on it, or on the first later year with flows."""
     return next(int(day[:4]) for day, groups in index.items() if groups and day.endswith("-07-01"))
 
 
@@ -184,7 +184,8 @@ def flow_site_page(ds, borders, lang: str, out: Path, view: str, index: dict[str
         _write_json(folder / f"{key}.json", {"frames": fr, "records": {i: c for i, c in d["cards"].items() if i in ids},
                                              "areas": {a: v for a, v in areas.items() if a in used}})
     data.update({"frames": {}, "all": None, "records": {}, "areas": {}, "cats": cats,
-                 "year": first_view_year(index), "bounds": _bounds(list(frames.values())),
+                 "year": next((y for y in d["by_year"] if y >= first_view_year(index) and frames[str(y)]),
+                              first_view_year(index)), "bounds": _bounds(list(frames.values())),
                  "site": {"data": f"data/{view}/", "borders": "../data/borders/", "index": index}})
     layer.data_json = safe_json(data)
     m = atlas_map(title=title)
@@ -413,11 +414,12 @@ def sources_data(ds, lang: str) -> dict:
 
 def events_data(ds, lang: str) -> dict:
     """The events timeline: each event in ``lang`` with its source and the repression figures tied to it."""
-    from geo.cards import count_text
+    from geo.cards import citation, count_text
     from geo.dataset import source_ids
     from geo.i18n import fmt_date
 
     cites = _cites(ds)
+    rows = {str(r["id"]): {k: ("" if pd.isna(v) else v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
     rep = ds.repressions
     by_event: dict[str, list[dict]] = {}
     for r in rep.to_dict("records"):
@@ -435,9 +437,9 @@ def events_data(ds, lang: str) -> dict:
         s = lambda k: "" if k not in e or e[k] is None or (isinstance(e[k], float) and pd.isna(e[k])) else str(e[k])  # noqa: B023, E731
         title = s(f"title_{lang}") or s("title_en")
         date = fmt_date(s("date")[:10], lang) + (f" – {fmt_date(s('date_end')[:10], lang)}" if s("date_end") else "")
-        cite = [cites.get(x, x) for x in source_ids(s("source"))]
-        if s("locator"):
-            cite = [c + ", " + s("locator") for c in cite]
+        # the event's own locator (the page of this decree) stands for the source's general one
+        cite = [citation({**rows[x], "locator": s("locator") or rows[x].get("locator")}) if x in rows else x
+                for x in source_ids(s("source"))]
         out.append({"id": s("id"), "date": date, "year": s("date")[:4], "kind": s("kind"), "title": title,
                     "body": s("body"), "number": s("number"), "summary": s("summary"), "place": s("place"),
                     "sources": cite, "figures": by_event.get(s("id"), [])})
@@ -518,7 +520,7 @@ def first_view_files(out: Path, index: dict[str, list[str]]) -> list[str]:
     files = ["en/index.html"]
     for ref in re.findall(r'(?:src|href)="(\.\./assets/[^"?]+)', page):
         files.append(str(Path("en", ref).as_posix()).replace("en/../", ""))
-    year = first_view_year(index)
+    year = int(re.search(r'"year":(\d{4})', page).group(1))  # the year the page opens on (FlowLayer's data)
     files.append(f"en/data/flows/{year}.json")
     files += [f"data/borders/{d}.json" for d in index[f"{year}-07-01"]]
     return list(dict.fromkeys(files))
