@@ -44,7 +44,8 @@ TOTAL_BUDGET = 15 * 1024 * 1024
 FIRST_VIEW_BUDGET = 600 * 1024
 #: The pages of each language: file name -> key of the navigation's words.
 PAGES = {"index.html": "flows", "kazakhstan.html": "kazakhstan", "lecture.html": "lecture",
-         "records.html": "records", "events.html": "events", "sources.html": "sources", "about.html": "about"}
+         "records.html": "records", "events.html": "events", "lives.html": "lives", "sources.html": "sources",
+         "about.html": "about"}
 #: No icon file: the browser would ask the server for /favicon.ico and log its 404 as an error.
 NO_ICON = '<link rel="icon" href="data:,"/>'
 #: Map assets the site copies (Leaflet, the atlas's scripts) besides its own folder.
@@ -386,6 +387,34 @@ def markdown_blocks(text: str) -> list[dict]:
     return blocks
 
 
+def lives_data(ds, lang: str) -> dict:
+    """The lives page: each life with its stations, each station with its citation (the source with the
+    station's locator), and the records it belongs to. Their texts are in English, as the data has them."""
+    from geo.cards import citation
+    from geo.dataset import source_ids
+    from geo.i18n import fmt_date
+
+    rows = {str(r["id"]): {k: ("" if pd.isna(v) else v) for k, v in r.items()} for r in ds.sources.to_dict("records")}
+    cite = lambda x, loc="": citation({**rows[x], "locator": loc or rows[x].get("locator")}) if x in rows else x  # noqa: E731
+    out = []
+    for life in ds.lives:
+        stations = []
+        for st in life["stations"]:
+            date = fmt_date(st["date"], lang) + (f" – {fmt_date(st['date_end'], lang)}" if st.get("date_end") else "")
+            ids, loc = source_ids(st.get("source", "")), st.get("locator", "")
+            # one source: the station's locator is its page; several: the locator names each, so it is shown once
+            stations.append({"date": date, "place": st.get("place", ""), "kind": st.get("kind", ""),
+                             "text": st.get("text", ""),
+                             "sources": [cite(ids[0], loc)] if len(ids) == 1 else [cite(x) for x in ids],
+                             "locator": loc if len(ids) > 1 else ""})
+        out.append({"id": str(life.get("id", "")), "name": str(life.get("name", "")),
+                    "years": f"{life.get('born') or '?'}–{life.get('died') or '?'}", "title": str(life.get("title", "")),
+                    "summary": str(life.get("summary", "")), "stations": stations,
+                    "sources": [cite(str(x)) for x in life.get("citations", [])],
+                    "records": [str(r) for r in life.get("records", [])]})
+    return {"lives": out}
+
+
 def sources_data(ds, lang: str) -> dict:
     """The sources and method page: bibliography, the totals the records are checked against, the data READMEs."""
     from geo.cards import count_text
@@ -463,12 +492,14 @@ def copy_assets(out: Path) -> None:
             shutil.copyfile(p, target / "site" / p.name)
 
 
-def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, measure: bool = True, dataset=None) -> SiteReport:
+def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, measure: bool = True, dataset=None,
+               pages: tuple[str, ...] | None = None) -> SiteReport:
     """Write the static site into ``out`` (emptied first) and return its sizes.
 
-    ``dataset``: the :class:`geo.dataset.Dataset` to publish (the bundled one by default). ``measure``: count
-    the first view in Chromium (Playwright and ``/usr/bin/chromium``) when they are
-    there; otherwise, and always as a check, the bytes of the files the first view loads.
+    ``dataset``: the :class:`geo.dataset.Dataset` to publish (the bundled one by default). ``pages``: only
+    these files of :data:`PAGES` (all by default; the flows page is always written, the sizes are counted
+    from it). ``measure``: count the first view in Chromium (Playwright and ``/usr/bin/chromium``) when
+    they are there; otherwise, and always as a check, the bytes of the files the first view loads.
     """
     from geo import load_borders
     from geo.dataset import bundled_dataset
@@ -491,18 +522,32 @@ def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, measure: bool
     for lang in langs:
         folder = out / lang
         folder.mkdir(parents=True, exist_ok=True)
-        for view, page in (("flows", "index.html"), ("kazakhstan", "kazakhstan.html")):
-            (folder / page).write_text(with_chrome(flow_site_page(ds, borders, lang, out, view, index), lang, page),
-                                       encoding="utf-8")
-        with served_from("../assets/"):
-            lecture = lecture_html(stories, ds.records, borders, ds.sources, lang=lang, assets="linked")
-        (folder / "lecture.html").write_text(with_chrome(lecture, lang, "lecture.html"), encoding="utf-8")
-        _write_json(folder / "data" / "records.json", records_data(ds, lang))
-        _write_json(folder / "data" / "sources.json", sources_data(ds, lang))
-        _write_json(folder / "data" / "events.json", events_data(ds, lang))
-        for page in ("records.html", "events.html", "sources.html"):
-            (folder / page).write_text(text_page(lang, page), encoding="utf-8")
-        (folder / "about.html").write_text(text_page(lang, "about.html", about_body(lang)), encoding="utf-8")
+
+        def lecture(lang=lang):
+            with served_from("../assets/"):
+                return with_chrome(lecture_html(stories, ds.records, borders, ds.sources, lang=lang, assets="linked"),
+                                   lang, "lecture.html")
+
+        def text(page, data, body="", lang=lang, folder=folder):
+            _write_json(folder / "data" / f"{PAGES[page]}.json", data(ds, lang))
+            return text_page(lang, page, body)
+
+        note = "" if lang == "en" else f'<p class="atlas-muted">{html.escape(words(lang)["lives.note"])}</p>'
+        writers = {
+            "index.html": lambda lang=lang: with_chrome(flow_site_page(ds, borders, lang, out, "flows", index), lang,
+                                                        "index.html"),
+            "kazakhstan.html": lambda lang=lang: with_chrome(flow_site_page(ds, borders, lang, out, "kazakhstan", index),
+                                                             lang, "kazakhstan.html"),
+            "lecture.html": lecture,
+            "records.html": lambda: text("records.html", records_data),
+            "events.html": lambda: text("events.html", events_data),
+            "lives.html": lambda note=note: text("lives.html", lives_data, note),
+            "sources.html": lambda: text("sources.html", sources_data),
+            "about.html": lambda lang=lang: text_page(lang, "about.html", about_body(lang)),
+        }
+        for page, write in writers.items():
+            if pages is None or page in pages or page == "index.html":
+                (folder / page).write_text(write(), encoding="utf-8")
     (out / "index.html").write_text(root_index(), encoding="utf-8")
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     files = first_view_files(out, index)

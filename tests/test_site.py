@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.site import FIRST_VIEW_BUDGET, SITE_STATIC, TOTAL_BUDGET, build_site, first_view_bytes, groups_on, markdown_blocks, serve
+from geo.site import (
+    FIRST_VIEW_BUDGET,
+    PAGES,
+    SITE_STATIC,
+    TOTAL_BUDGET,
+    build_site,
+    first_view_bytes,
+    groups_on,
+    markdown_blocks,
+    serve,
+)
 
 PAYLOADS = [p for p in (Path(__file__).parent / "xss" / "payloads.txt").read_text("utf-8").splitlines() if p]
 PROBE = """() => ({ran: !!window.__xss, bad: document.querySelectorAll(
@@ -81,7 +91,7 @@ def hostile_site(tmp_path_factory):
     sources.loc[sources.index[:n], "url"] = ["javascript:window.__xss=1"] * min(n, len(sources))
     hostile = dataclasses.replace(ds, joined=joined, events=events, sources=sources)
     out = tmp_path_factory.mktemp("hostile") / "site"
-    build_site(out, ("en",), measure=False, dataset=hostile)
+    build_site(out, ("en",), measure=False, dataset=hostile, pages=("records.html", "events.html", "sources.html"))
     with serve(out) as base:
         yield out, base, [str(i) for i in rec["id"].iloc[:n]]
 
@@ -119,8 +129,7 @@ def test_the_site_is_within_its_budget(site, chrome):
 def test_every_page_of_every_language_is_there(site):
     out, _, _ = site
     for lang in ("en", "ru", "kk"):
-        for page in ("index.html", "kazakhstan.html", "lecture.html", "records.html", "events.html", "sources.html",
-                     "about.html"):
+        for page in PAGES:
             text = (out / lang / page).read_text("utf-8")
             assert f'lang="{lang}"' in text
             for other in ("en", "ru", "kk"):  # the language switch, to the same page
@@ -233,7 +242,7 @@ def test_records_page_filters(site, chrome):
         ctx.close()
 
 
-@pytest.mark.parametrize("name", ["events", "sources", "about", "lecture"])
+@pytest.mark.parametrize("name", ["events", "lives", "sources", "about", "lecture"])
 def test_text_pages_load_without_errors(site, chrome, name):
     _, base, _ = site
     ctx, page, requests, errors = _page(chrome, base + f"en/{name}.html")
@@ -243,6 +252,12 @@ def test_text_pages_load_without_errors(site, chrome, name):
         elif name == "sources":
             page.wait_for_selector("#bibliography li")
             page.wait_for_selector(".site-readme")
+        elif name == "lives":
+            page.wait_for_selector("#lives .site-life .site-stations .atlas-cite")  # every station with its citation
+            assert page.locator("#lives .site-life").count() >= 10
+            page.click("#lives a[href^='records.html?q=']")
+            page.wait_for_selector("#records .site-rec")
+            assert page.locator("#records .site-rec").count() >= 1
         elif name == "lecture":
             page.wait_for_function("() => !!window.lecture")
         assert [u for u in requests if not u.startswith(base)] == [] and errors == []

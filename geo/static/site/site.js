@@ -54,6 +54,7 @@
     const form = el('form', undefined, 'site-filters'); form.setAttribute('role', 'search'); form.onsubmit = e => e.preventDefault();
     const label = (text, input) => { const l = el('label', text); l.appendChild(input); form.appendChild(l); return input; };
     const q = document.createElement('input'); q.type = 'search'; q.id = 'q'; label(W['records.search'], q);
+    q.value = new URLSearchParams(location.search).get('q') || '';  // records.html?q=... (the lives link their records)
     function select(id, values){
       const s = document.createElement('select'); s.id = id; s.appendChild(el('option', W['records.any'])).value = '';
       for (const v of [...new Set(values)].sort()){ const o = el('option', v); o.value = v; s.appendChild(o); }
@@ -147,7 +148,34 @@
     }
   }
 
-  const loaders = {records: ['data/records.json', records], events: ['data/events.json', events], sources: ['data/sources.json', sources]};
+  function lives(data){
+    const list = add(main, 'div', undefined, 'site-lives'); list.id = 'lives';
+    for (const p of data.lives){
+      const art = add(list, 'article', undefined, 'site-life'); art.id = 'life-' + p.id;
+      add(art, 'h2', p.name + ' (' + p.years + ')');
+      add(art, 'div', p.title, 'site-life-title');
+      add(art, 'p', p.summary);
+      const ol = add(art, 'ol', undefined, 'site-stations');
+      for (const st of p.stations){
+        const li = add(ol, 'li');
+        add(li, 'b', st.date + ' \u00b7 ' + st.place);
+        if (st.kind) add(li, 'span', ' (' + st.kind + ')', 'atlas-muted');
+        add(li, 'div', st.text);
+        for (const c of st.sources) add(li, 'div', '\u2022 ' + c, 'atlas-cite');
+        if (st.locator) add(li, 'div', st.locator, 'atlas-cite atlas-muted');
+      }
+      if (p.records.length){
+        const r = add(art, 'div', W['lives.records'] + ' ', 'atlas-muted');
+        p.records.forEach((id, i) => { if (i) r.appendChild(document.createTextNode(', '));
+          const a = add(r, 'a', id); a.href = 'records.html?q=' + encodeURIComponent(id); });
+      }
+      const d = add(art, 'details'); add(d, 'summary', W['lives.sources']);
+      for (const c of p.sources) add(d, 'div', '\u2022 ' + c, 'atlas-cite');
+    }
+  }
+
+  const loaders = {records: ['data/records.json', records], events: ['data/events.json', events],
+                   lives: ['data/lives.json', lives], sources: ['data/sources.json', sources]};
   if (loaders[page]){ const [url, fn] = loaders[page]; getJSON(url).then(fn).catch(failed); }
   window.sitePage = page;
 })();
