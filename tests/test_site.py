@@ -236,7 +236,7 @@ def test_records_page_filters(site, chrome):
         page.fill("#q", "volga")
         n = page.locator("#records .site-rec").count()
         assert 0 < n < len(rows)
-        assert all("volga" in t.lower() for t in page.locator("#records .site-rec").all_inner_texts())
+        assert all("volga" in t.lower() for t in page.locator("#records .site-rec").all_text_contents())
         assert [u for u in requests if not u.startswith(base)] == [] and errors == []
     finally:
         ctx.close()
@@ -270,7 +270,7 @@ def test_hostile_record_text_stays_text(hostile_site, chrome):
     for path in ("en/records.html", "en/events.html", "en/sources.html"):
         ctx, page, requests, errors = _page(chrome, base + path)
         try:
-            page.wait_for_selector("main li, main article")
+            page.wait_for_selector("main li, main tr.site-rec")
             page.wait_for_timeout(300)
             assert page.evaluate(PROBE) == {"ran": False, "bad": 0, "title": page.title()}
             text = page.inner_text("main")

@@ -41,14 +41,6 @@
   const add = (parent, tag, text, cls) => parent.appendChild(el(tag, text, cls));
   function failed(e){ console.error(e); add(main, 'p', W['site.load_failed'], 'site-error'); }
 
-  function card(box, r){  // the record card, as the app's record panel shows it (Atlas.showRecords)
-    add(box, 'b', r.date + ' \u00b7 ' + r.count);
-    add(box, 'div', r.what, 'atlas-muted');
-    add(box, 'div', r.route, 'atlas-muted');
-    for (const s of r.sources) add(box, 'div', '\u2022 ' + s, 'atlas-cite');
-    if (r.notes) add(box, 'div', r.notes, 'atlas-muted');
-  }
-
   function records(data){
     const rows = data.records;
     const form = el('form', undefined, 'site-filters'); form.setAttribute('role', 'search'); form.onsubmit = e => e.preventDefault();
@@ -66,11 +58,23 @@
     label(W['records.year'], year);
     main.appendChild(form);
     const count = add(main, 'p', '', 'site-count'); count.id = 'count'; count.setAttribute('aria-live', 'polite');
-    const list = add(main, 'div', undefined, 'site-records'); list.id = 'records';
+    // a table: one row per record, its cells the record card's parts (as the app's record panel shows them)
+    const table = add(main, 'table', undefined, 'site-table');
+    const head = table.createTHead().insertRow();
+    const cols = ['records.date', 'records.category', 'records.nationality', 'records.route', 'records.count', 'records.sources'];
+    for (const k of cols) head.appendChild(el('th', W[k])).scope = 'col';
+    const list = table.appendChild(document.createElement('tbody')); list.id = 'records';
     const boxes = rows.map(r => {
-      const box = el('article', undefined, 'atlas-rec site-rec'); box.dataset.id = r.id;
-      add(box, 'div', r.cat + ' \u00b7 ' + r.nat + ' \u00b7 ' + (r.y0 === r.y1 ? r.y0 : r.y0 + '\u2013' + r.y1), 'site-rec-head');
-      card(box, r.card);
+      const box = el('tr', undefined, 'site-rec'); box.dataset.id = r.id;
+      const cell = (k, text, cls) => { const td = el('td', text, cls); td.dataset.label = W[k]; box.appendChild(td); return td; };
+      cell('records.date', r.card.date);
+      cell('records.category', r.cat);
+      cell('records.nationality', r.nat);
+      cell('records.route', r.card.route);
+      cell('records.count', r.card.count, 'site-num');
+      const src = cell('records.sources', undefined, 'site-src');
+      for (const s of r.card.sources) add(src, 'div', '\u2022 ' + s, 'atlas-cite');
+      if (r.card.notes){ const d = add(src, 'details'); add(d, 'summary', W['records.notes']); add(d, 'div', r.card.notes, 'atlas-muted'); }
       const text = [r.id, r.cat, r.nat, r.card.date, r.card.count, r.card.what, r.card.route, r.card.notes, ...r.card.sources].join(' ').toLowerCase();
       return {r, box, text};
     });
