@@ -15,7 +15,7 @@ import streamlit as st
 from geo.assets import publish
 from geo.borders import bundled_borders
 from geo.cards import record_cards as geo_record_cards
-from geo.dataset import bundled_dataset, source_ids  # noqa: F401  (pages call ui.source_ids)
+from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest
 from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_int, place_label, t, unit_label, value_label
 from geo.mapview import VIEW_NAMES, flows_page
@@ -47,7 +47,13 @@ DEFAULT_YEARS = (1936, 1944)
 
 @st.cache_resource(show_spinner=False)
 def dataset():
-    return bundled_dataset()
+    import gc
+
+    ds = bundled_dataset()
+    # The bundled data, borders and gazetteer live as long as the server: move them out of the garbage
+    # collector's reach, so that its passes stay short while many visitors' runs allocate and free.
+    gc.freeze()
+    return ds
 
 
 @st.cache_resource(show_spinner=False)
@@ -398,6 +404,22 @@ def _bundled_filtered(f: Filters) -> pd.DataFrame:
     return filter_records(dataset().records, f)
 
 
+def metrics(f: Filters) -> tuple[int, float, int, int]:
+    """Records, people with a known count, records without one, and sources of the view (shared for bundled data)."""
+    return _bundled_metrics(f) if show_mode() == "bundled" else _metrics(filtered(f))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _bundled_metrics(f: Filters) -> tuple[int, float, int, int]:
+    return _metrics(filtered(f))
+
+
+def _metrics(rec: pd.DataFrame) -> tuple[int, float, int, int]:
+    known = rec["count"].notna()
+    return (len(rec), float(rec["count"].fillna(0).sum()), int((~known).sum()),
+            len({s for cell in rec["source"] for s in source_ids(cell)}))
+
+
 def filtered(f: Filters) -> pd.DataFrame:
     """Records passing the filters; cached only while they are the bundled ones."""
     return _bundled_filtered(f) if show_mode() == "bundled" else filter_records(records(), f)
@@ -435,7 +457,8 @@ def map_html(f: Filters, group: str, view: str, shading: bool = False) -> str:
     """The flow map page (linked assets); from the shared cache only while it shows the bundled records."""
     L = lang()
     static_assets()
-    left_out = largest(aggregate(filtered(f), group), max_flows())[1]
+    left_out = (_bundled_left_out(f, group, max_flows()) if show_mode() == "bundled"
+                else largest(aggregate(filtered(f), group), max_flows())[1])
     if left_out:
         st.info(t("limit.flows", L, n=fmt_int(max_flows(), L), m=fmt_int(left_out, L)))
     year = map_year(f)
@@ -443,6 +466,12 @@ def map_html(f: Filters, group: str, view: str, shading: bool = False) -> str:
         return _bundled_map_html(f, group, view, shading, L, max_flows(), year)
     return flows_page(records(), active_borders(), f, group, view=view, lang=L, sources=dataset().sources, shading=shading,
                       limit=max_flows(), year=year, assets="linked", url_state=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _bundled_left_out(f: Filters, group: str, limit: int) -> int:
+    """How many flows of the bundled view the map leaves out (beyond ``limit``), computed once per view."""
+    return largest(aggregate(filtered(f), group), limit)[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -457,8 +486,19 @@ def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def flows_table(f: Filters, group: str) -> pd.DataFrame:
+    """The flows of the view as a table, in the visitor's language (shared between visitors for the bundled data)."""
     L = lang()
-    rec = filtered(f)
+    if show_mode() == "bundled":
+        return _bundled_flows_table(f, group, L)
+    return _flows_table(filtered(f), group, L)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _bundled_flows_table(f: Filters, group: str, L: str) -> pd.DataFrame:
+    return _flows_table(filtered(f), group, L)
+
+
+def _flows_table(rec: pd.DataFrame, group: str, L: str) -> pd.DataFrame:
     fl = _relabel(aggregate(rec, group), flow_labels(rec, group, L) if len(rec) else {})
     fl = fl.assign(category=fl["category"].map(lambda c: value_label("cat", c, L)))
     cols = ["origin", "destination", "dataset", "people", "low", "high", "records", "unknown", "category"]

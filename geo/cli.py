@@ -191,7 +191,8 @@ def _locate(args: argparse.Namespace) -> int:
     if args.other_end:
         other = gaz.resolve([args.other_end], [when.start.year], spans=[(when.start, when.end)])[0]
         if other.resolved:
-            state = borders.locate([other.lon], [other.lat], [when.start], layers=["polities"]).iloc[0]["polity"] or None
+            at = borders.locate([other.lon], [other.lat], [when.start], layers=["polities", "republics"]).iloc[0]
+            state = (at["polity"] or None, at.get("republic") or None)
     place = gaz.resolve([args.name], [when.start.year], states=[state], spans=[(when.start, when.end)])[0]
     out = {"input": args.name, "date": when.iso, "match": place.match, "rule": place.rule, "name": place.name,
            "country": place.country, "lat": None if not place.resolved else round(place.lat, 5),

@@ -314,7 +314,44 @@ def bundled_dataset() -> Dataset:
     folder = MOVEMENTS_DIR
     ds = Dataset(_cached_join(folder), load_sources(folder / "sources.csv"), load_totals(folder / "totals.csv"),
                  load_stories(folder / "stories"))
-    return _with_timeline(ds, folder, bundled_borders(), bundled_gazetteer())
+    return _cached_timeline(ds, folder)
+
+
+def _cached_timeline(ds: Dataset, folder: Path) -> Dataset:
+    """The dataset with its events, repression figures and lives, their places from the on-disk cache when the
+    inputs are unchanged, so that a server's first visitor does not wait for the gazetteer to load.
+
+    The cache is a pickle the atlas writes itself into its own cache folder (``ATLAS_CACHE_DIR``), keyed by a hash
+    of every input (the join's, plus events.csv, repressions.csv and lives/); it never holds a visitor's data.
+    """
+    import hashlib
+    import os
+    import pickle
+
+    base = _join_cache_path(folder)
+    path = None
+    if base is not None:
+        h = hashlib.sha256(base.name.encode())
+        for f in [folder / "events.csv", folder / "repressions.csv", *sorted((folder / "lives").glob("*.yaml"))]:
+            if f.exists():
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+        path = base.with_name(f"bundled-timeline-{h.hexdigest()[:16]}.pickle")
+        try:
+            ds.events, ds.repressions, ds.lives = pickle.loads(path.read_bytes())
+            return ds
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):  # missing or damaged: rebuilt
+            pass
+    ds = _with_timeline(ds, folder, bundled_borders(), bundled_gazetteer())
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps((ds.events, ds.repressions, ds.lives)))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return ds
 
 
 def check_totals(records: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:

@@ -205,8 +205,8 @@ def resolve_ends(
     """Resolve both ends of many records: per end, a code per record into a list of distinct places.
 
     Each distinct name is resolved once (see :meth:`Gazetteer.resolve_codes`); an end left
-    ambiguous is resolved again only where the other end is placed, with the state holding the
-    other end on the record's first day (the last tie-break rule).
+    ambiguous is resolved again only where the other end is placed, with the state and the Soviet
+    union republic holding the other end on the record's first day (the last tie-break rules).
 
     Parameters
     ----------
@@ -231,7 +231,9 @@ def resolve_ends(
         o_lat = np.array([p.lat for p in o_places], dtype=float)
         where = _Where(borders, o_codes[rows], o_lon, o_lat, first[rows])
         states = where.names("polities", first[rows], first[rows])
-        c2, p2 = gazetteer.resolve_codes(names[end][rows], states=list(states), first=first[rows], last=last[rows])
+        republics = where.names("republics", first[rows], first[rows], level="union")
+        c2, p2 = gazetteer.resolve_codes(names[end][rows], states=list(zip(states, republics)), first=first[rows],
+                                         last=last[rows])
         codes = codes.copy()
         codes[rows] = c2 + len(places)
         out[end] = (codes, places + p2)

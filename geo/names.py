@@ -39,9 +39,13 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+#: "№ 4", "№4", "No. 4", "Nr. 4", "N 4" before a number: only the number counts ("Особлаг № 4" = "Особлаг 4").
+_NUMBER_SIGN = re.compile(r"(?:№|\b(?:no|nr|n|н)\b)\.?\s*(?=\d)")
+
+
 def tokens(text: str) -> list[str]:
-    """Folded words of a name, without punctuation."""
-    return [t for t in _SEP.split(fold(text)) if t]
+    """Folded words of a name, without punctuation (and without a number sign before a number)."""
+    return [t for t in _SEP.split(_NUMBER_SIGN.sub(" ", fold(str(text).replace("№", " № ")))) if t]
 
 
 def key(text: str) -> str:

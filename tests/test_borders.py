@@ -63,6 +63,8 @@ CASES = [
     ("Izmail", 28.84, 45.35, "1941-01-01", {"republic": "Ukrainian SSR"}),
     ("Vyborg", 28.75, 60.71, "1939-06-01", {"polity": "Finland"}),
     ("Vyborg", 28.75, 60.71, "1941-01-01", {"polity": "USSR", "republic": "Karelo-Finnish SSR"}),
+    ("Vyborg", 28.75, 60.71, "1945-01-01", {"polity": "USSR", "republic": "Russian SFSR"}),  # Leningrad Oblast, Nov 1944
+    ("Sortavala", 30.69, 61.70, "1945-01-01", {"polity": "USSR", "republic": "Karelo-Finnish SSR"}),
     ("Petsamo", 31.10, 69.40, "1930-01-01", {"polity": "Finland"}),
     ("Petsamo", 31.10, 69.40, "1946-01-01", {"republic": "Russian SFSR"}),
     ("Tallinn", 24.75, 59.44, "1939-06-01", {"polity": "Estonia"}),

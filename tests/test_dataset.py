@@ -160,3 +160,21 @@ def test_join_cache_is_used_rebuilt_when_damaged_and_keyed_by_its_inputs(tmp_pat
     assert dmod._join_cache_path(copy) != path  # a changed input is a different cache entry
     monkeypatch.setenv("ATLAS_CACHE_DIR", "off")
     assert dmod._join_cache_path(MOVEMENTS_DIR) is None
+
+
+def test_a_second_process_reads_the_timeline_from_the_cache_without_the_gazetteer(tmp_path):
+    import subprocess
+    import sys
+
+    from geo.paths import MOVEMENTS_DIR as data
+
+    code = ("from geo.dataset import bundled_dataset; from geo.gazetteer import bundled_gazetteer; "
+            "d = bundled_dataset(); print(len(d.events), len(d.repressions), len(d.lives), "
+            "sum(len(x['stations']) for x in d.lives), bundled_gazetteer.cache_info().currsize)")
+    env = {**__import__("os").environ, "ATLAS_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600, check=True)
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600, check=True)
+    built, read = first.stdout.split(), second.stdout.split()
+    assert built[:4] == read[:4] and int(built[0]) == len(pd.read_csv(data / "events.csv"))
+    assert built[4] == "1" and read[4] == "0"  # the first process needed the gazetteer; the second did not
+    assert any(p.name.startswith("bundled-timeline-") for p in tmp_path.iterdir())

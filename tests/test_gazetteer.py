@@ -141,6 +141,72 @@ def test_a_region_named_beside_the_name(gaz):
     assert one(gaz, "Berlin, Nowhereland", 1937).match == "ambiguous"  # words no candidate fits: not chosen
 
 
+@pytest.mark.parametrize("text, year, country, near", [
+    ("Berlin, New Hampshire", 1930, "US", (44.47, -71.19)),  # a town of 9,000 outside the area: only with its state
+    ("Paris, Ontario", 1930, "CA", (43.2, -80.38)), ("Warsaw, Indiana", 1930, "US", (41.24, -85.85)),
+    ("Cleveland, OH", 1935, "US", (41.5, -81.69)),  # a postal abbreviation (the ISO 3166-2 code)
+    ("Cleveland, Tennessee", 1935, "US", (35.16, -84.88)),
+    ("Brest, Finistère", 1937, "FR", (48.39, -4.49)),  # a French département, read as its region (Brittany)
+    ("Kronstadt, Siebenbürgen", 1930, "RO", (45.65, 25.61)),  # a historical land, in German
+    ("Jasna Polana (Kazachstan)", 1937, "KZ", (53.95, 70.28)),  # Polish name, Polish name of the country
+])
+def test_hints_name_states_provinces_departements_and_historical_lands(gaz, text, year, country, near):
+    from geo.gazetteer.rules import km
+
+    p = one(gaz, text, year)
+    assert p.resolved and p.country == country and km((p.lat, p.lon), near) < 10, (p.match, p.name, p.note)
+    assert p.rule in ("region_named_in_text", "") or p.match == "curated"
+
+
+def test_small_places_outside_the_area_are_never_chosen_without_a_hint(gaz):
+    assert one(gaz, "Berlin", 1930).country == "DE"
+    p = one(gaz, "Seelmannsdorf", 1930)  # no such place: not matched to anything abroad
+    assert p.match == "unresolved"
+    # "Siberia" was once spelled to New Iberia, Louisiana: a spelling match outside the focus is never chosen
+    q = one(gaz, "Siberia", 1940)
+    assert q.country != "US" and (q.match == "unresolved" or q.country == "RU"), q.note
+
+
+def test_historical_lands_resolve_to_their_label_point_and_read_as_hints(gaz):
+    for text in ("Bessarabia", "Бессарабия", "Basarabia", "Siebenbürgen", "Wołyń", "Семиречье", "Ingermanland"):
+        p = one(gaz, text, 1930)
+        assert p.match == "curated" and p.kind == "region", (text, p.match, p.kind)
+    # the bare 'Galicia' also names Spain's region: the land is not offered under it
+    assert one(gaz, "Galicia", 1936).place_id != "galicia_east_europe"
+    assert one(gaz, "Galizien", 1936).place_id == "galicia_east_europe"
+
+
+@pytest.mark.parametrize("name, year, unit", [
+    ("Атырау облысы", 1945, "KZ_GURYEV"),  # today's Kazakh name of the region around Guryev (Atyrau)
+    ("Qostanay oblysy", 1941, "KZ_KUSTANAI"), ("Семей облысы", 1945, "KZ_SEMIPALATINSK"),
+    ("Kzyl-Orda oblast", 1945, "KZ_KZYLORDA"),
+])
+def test_an_oblast_named_after_its_centre_takes_every_name_of_the_centre(gaz, name, year, unit):
+    p = one(gaz, name, year)
+    assert (p.match, p.kz_region) == ("region", unit), p.note
+    # an oblast not named after its centre does not: East Kazakhstan's centre was Semipalatinsk in 1935
+    assert one(gaz, "Семей облысы", 1935).match == "unresolved"
+
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Steplag", "steplag"), ("Особлаг № 4", "steplag"), ("Особлаг №4", "steplag"), ("Особый лагерь N 4", "steplag"),
+    ("Песчанлаг", "peschanlag"), ("Спасозаводский лагерь № 99", "spassk_camp_99"),  # -ий for the source's -ой
+    ("Katharinenstadt", "marks_katharinenstadt"), ("Marxstadt", "marks_katharinenstadt"),
+    ("Тонкошуровка", "mariental_sovetskoye"), ("Seelmann", "seelmann_rovnoye"),
+])
+def test_camps_and_colonies_from_their_published_lists(gaz, name, place_id):
+    p = one(gaz, name, 1945)
+    assert p.place_id == place_id, (p.match, p.name, p.note)
+
+
+def test_the_other_end_s_republic_decides_between_soviet_namesakes(gaz):
+    alone = one(gaz, "Petropavlovsk", 1941)
+    assert alone.match == "ambiguous"
+    p = one(gaz, "Petropavlovsk", 1941, states=[("USSR", "Kazakh SSR")])
+    assert p.name == "Petropavl" and p.rule == "republic_of_the_other_end"
+    assert any(c["rule"] == "republic_of_the_other_end" for c in p.passed_over)
+
+
 def test_spelling_matches_stay_in_the_focus_region(gaz):
     # a one-letter variant is matched only inside the focus region; outside it is reported, not chosen
     p = one(gaz, "Karagandaa", 1941)

@@ -24,9 +24,11 @@ from geo.gazetteer.rules import (
     much_larger_place,
     name_in_use_on_the_date,
     name_not_yet_given,
+    own_name_over_alias,
     own_name_over_reading,
     rank,
     region_named_in_text,
+    republic_of_the_other_end,
     state_of_the_other_end,
     town_name_over_village_alias,
     town_over_villages,
@@ -150,6 +152,31 @@ def test_state_of_the_other_end():
     assert state_of_the_other_end([on_bug, brittany], Context(polity_of=ctx.polity_of)) is None
 
 
+def test_own_name_over_alias_needs_one_bearer_today_at_least_as_large_and_no_rival_of_the_date():
+    city, alias = cand("Samarkand", "UZ", 320_000), cand("Samarkand", "KZ", 170_000, match="alternate")
+    assert own_name_over_alias([city, alias], Context())[0] == [city]
+    # two places have the name today: no decision (two Wendens in Germany besides Cesis)
+    twin = cand("Samarkand", "PL", 20_000)
+    assert own_name_over_alias([city, twin, alias], Context()) is None
+    # the bearer is smaller than the place known by the name as an exonym: no decision (Kronstadt, Brasov)
+    assert own_name_over_alias([cand("Kronstadt", "RU", 43_000), cand("Kronstadt", "RO", 250_000, match="alternate")],
+                               Context()) is None
+    # a curated name still in use counts as today's; one that ended does not, unless it was in use on the date
+    today = cand("Kaliningrad", "RU", 430_000, curated=True, match="curated", uses=[(1946.0, math.nan)])
+    former = cand("Kaliningrad", "RU", 220_000, lon=37.8, curated=True, match="curated", uses=[(1938.0, 1996.0)])
+    assert own_name_over_alias([today, former], Context(year=1930))[0] == [today]
+    assert own_name_over_alias([today, former], Context(year=1950)) is None  # both bore it in 1950
+
+
+def test_republic_of_the_other_end():
+    kz, kam = cand("Petropavlovsk", "KZ"), cand("Petropavlovsk", "RU", lon=158.6)
+    ctx = Context(other_republic="Kazakh SSR", republic_of=lambda c: "Kazakh SSR" if c.country == "KZ" else "Russian SFSR")
+    assert republic_of_the_other_end([kz, kam], ctx)[0] == [kz]
+    assert republic_of_the_other_end([kz, kam], Context(republic_of=ctx.republic_of)) is None
+    names = [r.__name__ for r in RULES]
+    assert names.index("republic_of_the_other_end") == names.index("state_of_the_other_end") + 1  # after the state
+
+
 # -- the rules together ---------------------------------------------------------------------------
 def test_decide_names_the_rule_and_everything_passed_over():
     port, texas, village = cand("Odessa", "UA", 1_000_000), cand("Odessa", "US", 114_000), cand("Odessa", "PL", 600)
@@ -242,6 +269,24 @@ def test_tiny_yiddish_in_hebrew_script_and_in_yivo_latin():
     from geo.names import name_keys, yiddish_latin
 
     assert yiddish_latin("בערדיטשעוו") == "berditshev" and "kovne" in name_keys("קאוונע")
+
+
+def test_tiny_small_places_outside_the_area_need_a_hint():
+    from geo.gazetteer.sources import HINTED
+
+    g = Gazetteer(entries([
+        {"id": "w", "name": "Warsaw", "lat": 52.23, "lon": 21.01, "country": "PL", "pop": 1_700_000},
+        {"id": "i", "name": "Warsaw", "lat": 41.24, "lon": -85.85, "country": "US", "pop": 14_000, "sk": HINTED},
+        {"id": "q", "name": "Quietvale", "lat": 40.0, "lon": -90.0, "country": "US", "pop": 900, "sk": HINTED},
+    ]), focus=EUROPE)
+    g.index.entries["admin1"] = ["PL.78", "US.IN", "US.IL"]
+    g = Gazetteer(g.index.entries, focus=EUROPE)
+    alone = g.resolve(["Warsaw"], [1930])[0]
+    assert alone.place_id == "w" and not alone.passed_over  # the small Warsaw is not even a candidate
+    far = g.resolve(["Quietvale"], [1930])[0]
+    assert far.match == "unresolved" and "only when the text names their state or country" in far.note
+    hinted = g.resolve(["Warsaw, Indiana", "Warsaw, IN", "Quietvale (USA)"], [1930] * 3)
+    assert [p.place_id for p in hinted] == ["i", "i", "q"] and hinted[0].match == "exact"
 
 
 def test_tiny_supplement_wins_and_does_not_leak(tiny):

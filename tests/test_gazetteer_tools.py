@@ -51,18 +51,14 @@ def test_evaluate_places_cli_prints_the_table_and_checks_the_targets(tmp_path):
 
 
 @pytest.mark.skipif(not EVALUATION.exists(), reason="data/evaluation/places.csv is not on this branch yet")
-def test_the_evaluation_set_never_regresses():
-    """Floor measured on 2026-11-30 (92.1 % right; the 2 wrong rows are Vyborg in 1950, which the
-    republics layer still places in the Karelo-Finnish SSR)."""
-    o = evaluate_file(EVALUATION).overall
-    assert o["wrong_continent"] == 0 and o["invalid"] == 0
-    assert o["wrong"] <= 2 and o["right_share"] >= 0.92
-
-
-@pytest.mark.skipif(not EVALUATION.exists(), reason="data/evaluation/places.csv is not on this branch yet")
-@pytest.mark.xfail(strict=True, reason="issue 12 target (>= 97 % right, no wrong row) not met yet: 92.1 % on 2026-11-30")
 def test_the_evaluation_set_meets_the_targets_of_issue_12():
-    assert evaluate_file(EVALUATION).meets_targets
+    """Measured on 2026-11-30: 554 of 571 right (97.0 %), no wrong row, no row on the wrong continent;
+    the floor is what was reached, so one row lost fails this test."""
+    report = evaluate_file(EVALUATION)
+    o = report.overall
+    assert o["wrong_continent"] == 0 and o["invalid"] == 0 and o["wrong"] == 0
+    assert o["right"] >= 554 and o["right_share"] >= 0.97
+    assert report.meets_targets
 
 
 # -- Linked Places Format -------------------------------------------------------------------------

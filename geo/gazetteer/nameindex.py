@@ -15,7 +15,7 @@ FUZZY_MIN_LETTERS = 6
 #: curated and user places: a misspelt village name is too easily another village.
 FUZZY_MIN_POPULATION = 15_000
 #: Rank of the sources when the same place is found through several entries.
-SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3}
+SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3, "hinted": 4}
 
 
 class _Coded:
@@ -24,7 +24,9 @@ class _Coded:
     def __init__(self, e: pd.DataFrame, col: str) -> None:
         if col in e.columns:
             codes, uniq = pd.factorize(e[col], use_na_sentinel=True)
-            values = ["" if v is None else str(v) for v in list(uniq)] + [""]
+            # the distinct values as a numpy object array in one conversion (iterating an Arrow array is slow)
+            plain = uniq.to_numpy(dtype=object, na_value="") if hasattr(uniq, "to_numpy") else np.asarray(uniq, dtype=object)
+            values = ["" if v is None else str(v) for v in plain] + [""]
             self.codes = np.where(codes < 0, len(values) - 1, codes).astype(np.int32)
         else:
             values, self.codes = [""], np.zeros(len(e), dtype=np.int32)

@@ -12,6 +12,7 @@ none is a claim about a town or about the capital's oblast.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,18 +75,31 @@ class RegionResolver:
         (English, Russian, Kazakh), centres and validity.
     capitals : dict of int to (lat, lon)
         Points of the republic's capitals by GeoNames id.
+    centre_keys : callable, optional
+        ``(name, lat, lon) -> keys``: every name (as matching keys) of the town at an oblast's centre.
+        An oblast that bears its centre's name is then found by any of them (today's Kazakh names of
+        renamed towns: ``Атырау облысы`` for Guryev Oblast).
     """
 
-    def __init__(self, borders: Borders, capitals: dict[int, tuple[float, float]]) -> None:
+    def __init__(self, borders: Borders, capitals: dict[int, tuple[float, float]],
+                 centre_keys: Callable[[str, float, float], set[str]] | None = None) -> None:
         self.layer = borders["kazakh_regions"]
         self.capitals = capitals
         self.index: dict[str, list[int]] = {}
         for i, row in self.layer.props.iterrows():
             if row.get("level") == "republic":
                 continue
+            own: set[str] = set()
             for col in ("name", "name_ru", "name_kk"):
-                for k in _keys(str(row.get(col) or ""), region=True):
-                    self.index.setdefault(k, []).append(int(i))
+                own |= _keys(str(row.get(col) or ""), region=True)
+            if centre_keys is not None and row.get("capital"):
+                # an oblast named after its centre (Гурьев облысы, centre Guryev) is also named by every
+                # other name of that town: "Атырау облысы" is Guryev Oblast, "Qostanay oblysy" Kustanai Oblast
+                centre = centre_keys(str(row["capital"]), float(row["capital_lat"]), float(row["capital_lon"]))
+                if own & centre:
+                    own |= centre
+            for k in own:
+                self.index.setdefault(k, []).append(int(i))
         rep = borders["republics"]
         self.republics = rep.subset(rep.props["level"].to_numpy() == "union")
         self.republic_index: dict[str, list[int]] = {}

