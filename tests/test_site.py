@@ -53,10 +53,14 @@ def test_readme_blocks_keep_text_as_text():
                       {"li": "two"}, {"pre": "code <x>"}]
 
 
-def test_an_occupied_folder_is_not_emptied(tmp_path):
+def test_an_occupied_folder_is_not_emptied(tmp_path, capsys):
+    from geo.cli import main
+
     (tmp_path / "thesis.docx").write_text("mine")
     with pytest.raises(ValueError, match="not overwritten"):
         build_site(tmp_path, measure=False)
+    assert main(["site", "--out", str(tmp_path), "--no-browser"]) == 2
+    assert "not empty and holds no site" in capsys.readouterr().err
     assert (tmp_path / "thesis.docx").read_text() == "mine"
 
 
@@ -210,12 +214,14 @@ def test_the_language_switch_keeps_the_page(site, chrome):
         assert errors == []
     finally:
         ctx.close()
-    ctx, page, _, errors = _page(chrome, base)  # the root opens the browser's language
-    try:
-        page.wait_for_url("**/en/")
-        assert errors == []
-    finally:
-        ctx.close()
+    for locale, lang in (("en-US", "en"), ("ru-RU", "ru"), ("kk-KZ", "kk"), ("de-DE", "en")):  # the root: the browser's
+        ctx = chrome.new_context(locale=locale)
+        try:
+            page = ctx.new_page()
+            page.goto(base)
+            page.wait_for_url(f"**/{lang}/")
+        finally:
+            ctx.close()
 
 
 def test_records_page_filters(site, chrome):
