@@ -48,6 +48,11 @@ PAGES = {"index.html": "flows", "kazakhstan.html": "kazakhstan", "lecture.html":
          "about.html": "about"}
 #: No icon file: the browser would ask the server for /favicon.ico and log its 404 as an error.
 NO_ICON = '<link rel="icon" href="data:,"/>'
+#: Every page may load only from its own site (scripts and styles inline or from ``assets/``, data by relative
+#: URL): a browser refuses anything else, so nothing can be requested off the machine even by mistake.
+CSP = ('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\' \'unsafe-inline\'; '
+       'style-src \'self\' \'unsafe-inline\'; img-src \'self\' data:; connect-src \'self\'; object-src \'none\'; '
+       'base-uri \'none\'; form-action \'none\'"/>')
 #: Map assets the site copies (Leaflet, the atlas's scripts) besides its own folder.
 MAP_ASSETS = ("leaflet.js", "leaflet.css", "atlas.css", "atlas.js", "player.js", "lecture.js")
 #: Border properties sent to the site's pages: the tooltips' keys and the names in every language.
@@ -263,6 +268,7 @@ def with_chrome(page_html: str, lang: str, page: str) -> str:
     if "site/site.css" not in page_html:
         page_html = page_html.replace("</head>", _site_tags() + "</head>", 1)
     title = html.escape(words(lang)["nav." + PAGES[page]] + " · " + words(lang)["site.name"])
+    page_html = page_html.replace("<head>", f"<head>{CSP}", 1)
     page_html = page_html.replace("</head>", f"<title>{title}</title>{NO_ICON}</head>", 1)
     return re.sub(r"<body>", lambda m: f'<body class="site-map">{chrome(lang, page)}', page_html, count=1)
 
@@ -272,7 +278,7 @@ def text_page(lang: str, page: str, body: str = "") -> str:
     w = words(lang)
     e = html.escape
     title = e(w["nav." + PAGES[page]] + " · " + w["site.name"])
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/>'
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/>{CSP}'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"/><title>{title}</title>{NO_ICON}'
             f'{_site_tags(extra_js=False)}</head><body data-page="{e(PAGES[page])}" data-lang="{lang}">'
             f'{chrome(lang, page)}<main id="main" class="site-main"><h1>{e(w["nav." + PAGES[page]])}</h1>{body}'
@@ -299,7 +305,7 @@ def root_index() -> str:
     """``site/index.html``: opens the language of the browser; a plain list of links without script."""
     e = html.escape
     items = "".join(f'<li><a href="{lg}/" hreflang="{lg}" lang="{lg}">{e(LANG_NAMES[lg])}</a></li>' for lg in LANGS)
-    return ('<!DOCTYPE html><html><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, '
+    return ('<!DOCTYPE html><html><head><meta charset="utf-8"/>' + CSP + '<meta name="viewport" content="width=device-width, '
             'initial-scale=1"/><title>Atlas</title>' + NO_ICON + '<script>(function(){var k=["en","ru","kk"],'
             'l=((navigator.languages||[])[0]||navigator.language||"en").slice(0,2).toLowerCase();location.replace((k.indexOf(l)<0?"en":l)+"/")})()'
             f'</script></head><body><ul>{items}</ul></body></html>')
