@@ -32,7 +32,7 @@ import yaml
 from folium import MacroElement
 from folium.template import Template
 
-from geo.assets import AtlasAssets, asset_path, safe_json, served_from
+from geo.assets import STATIC_DIR, AtlasAssets, asset_path, safe_json, served_from
 from geo.i18n import LANG_NAMES, LANGS, catalog, value_label
 
 #: The site's own scripts, styles and words.
@@ -53,8 +53,6 @@ NO_ICON = '<link rel="icon" href="data:,"/>'
 CSP = ('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\' \'unsafe-inline\'; '
        'style-src \'self\' \'unsafe-inline\'; img-src \'self\' data:; connect-src \'self\'; object-src \'none\'; '
        'base-uri \'none\'; form-action \'none\'"/>')
-#: Map assets the site copies (Leaflet, the atlas's scripts) besides its own folder.
-MAP_ASSETS = ("leaflet.js", "leaflet.css", "atlas.css", "atlas.js", "player.js", "lecture.js")
 #: Border properties sent to the site's pages: the tooltips' keys and the names in every language.
 BORDER_PROPS = ("id", "name", "name_ru", "name_kk", "name_modern", "capital", "valid_from", "valid_to", "kind",
                 "occupier")
@@ -488,7 +486,9 @@ def copy_assets(out: Path) -> None:
     """Leaflet (with its images), the atlas's scripts and the site's own files into ``out/assets``."""
     target = out / "assets"
     (target / "site").mkdir(parents=True, exist_ok=True)
-    for name in MAP_ASSETS:
+    # Leaflet and every script and style of geo/static (a plugin added there later is carried without a change here)
+    names = ["leaflet.js", "leaflet.css", *sorted(p.name for p in STATIC_DIR.iterdir() if p.suffix in (".js", ".css"))]
+    for name in names:
         shutil.copyfile(asset_path(name), target / name)
     images = asset_path("leaflet.js").with_name("images")
     if images.is_dir():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,8 @@ def test_every_page_of_every_language_is_there(site):
             assert f'lang="{lang}"' in text
             for other in ("en", "ru", "kk"):  # the language switch, to the same page
                 assert f'href="../{other}/{page}"' in text
+            for ref in re.findall(r'(?:src|href)="\.\./(assets/[^"?]+)', text):  # every linked file is there
+                assert (out / ref).is_file(), (lang, page, ref)
     assert (out / "index.html").exists() and (out / "assets" / "leaflet.js").exists()
     assert len(list((out / "en" / "data" / "flows").glob("19*.json"))) == 1950 - 1918 + 1
 
