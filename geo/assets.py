@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -27,6 +30,8 @@ MODES = ("inline", "linked")
 #: URL prefix of Streamlit's static file serving, and our folder under it.
 STATIC_URL = "/app/static/atlas/"
 STATIC_DIR = Path(__file__).with_name("static")
+#: Where ``linked`` pages find the files: the app's static URL, or another prefix (:func:`served_from`).
+_BASE: ContextVar[str] = ContextVar("atlas_asset_base", default=STATIC_URL)
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +62,20 @@ def asset_text(name: str) -> str:
 
 
 def asset_url(name: str) -> str:
-    """The asset's URL under Streamlit's static serving, versioned by its content."""
+    """The asset's URL under Streamlit's static serving (or :func:`served_from`'s prefix), versioned by its content."""
     digest = hashlib.sha256(asset_text(name).encode("utf-8")).hexdigest()[:10]
-    return f"{STATIC_URL}{name}?v={digest}"
+    return f"{_BASE.get()}{name}?v={digest}"
+
+
+@contextmanager
+def served_from(prefix: str) -> Iterator[None]:
+    """Pages rendered ``linked`` inside this block link their files under ``prefix`` (``../assets/``: the static
+    site, :mod:`geo.site`) instead of Streamlit's ``/app/static/atlas/``."""
+    token = _BASE.set(prefix)
+    try:
+        yield
+    finally:
+        _BASE.reset(token)
 
 
 def asset_tag(name: str, mode: AssetMode) -> str:

@@ -349,6 +349,22 @@ def _prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from geo.site import FIRST_VIEW_BUDGET, TOTAL_BUDGET, build_site
+
+    try:
+        report = build_site(args.out, measure=not args.no_browser)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    over = report.total_bytes > TOTAL_BUDGET or report.first_view_bytes > FIRST_VIEW_BUDGET
+    if over:
+        print("error: the site is over its budget", file=sys.stderr)
+    return 3 if over else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from geo.builder import DEFAULT_ADMIN1
@@ -418,5 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=_data_check)
     pr = sub.add_parser("prepare", help="build the caches the app reads, so the first visitor does not wait for them")
     pr.set_defaults(func=_prepare)
+    si = sub.add_parser("site", help="the bundled atlas as a static site (en, ru, kk) any web server can serve")
+    si.add_argument("--out", type=Path, required=True, help="folder to write (emptied first; must hold a site or nothing)")
+    si.add_argument("--no-browser", action="store_true",
+                    help="count the first view from the files it loads instead of measuring it in Chromium")
+    si.set_defaults(func=_site)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -286,19 +286,17 @@ def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
     return t("map.title", lang, period=period, filters=filters, group=t(f"group.{group}", lang))
 
 
-def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
-               sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
-               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None,
-               events=True, day: dt.date | None = None) -> str:
-    """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
+def flow_map_data(records, borders: Borders, f, group: str = "place", *, lang: str = "en", sources=None,
+                  shading: bool = False, limit: int = 0, day: dt.date | None = None) -> dict:
+    """What the flow map of ``records`` passing the filters ``f`` draws: the arguments of
+    :class:`geo.flowlayer.FlowLayer` (``flows``, ``by_year``, ``cards``, ``first``, ``last``, ``shading``).
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
     ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
     (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
-    its oblasts shaded by the arrivals of the year shown. ``events``: the policy timeline shown in the
-    events strip: ``True`` the bundled one (``geo.dataset.bundled_dataset().events`` with its repression
-    figures), a DataFrame of events, or ``False`` for none. ``day``: one day's map (the borders valid
-    on that day, the flows of the filters' years, no year player), as each side of :func:`compare_page`.
+    its oblasts shaded by the arrivals of each year. ``day``: one day's map (the borders valid on that
+    day, the flows of the filters' years, no year player), as each side of :func:`compare_page`.
+    :func:`flows_page` and the static site (:mod:`geo.site`) both draw this.
     """
     from geo.areas import placed
     from geo.cards import record_cards
@@ -320,11 +318,26 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
 
     per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()} if day is None else {}
     first, last = (dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)) if day is None else (day, day)
-    return flow_map_html(borders, per_year, record_cards(rec, sources, lang, details=records), first=first,
-                         last=last, all_years=relabel(aggregate(rec, group)),
-                         view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
-                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state,
-                         events=timeline(events, first, last, lang, sources))
+    return {"flows": relabel(aggregate(rec, group)), "by_year": per_year,
+            "cards": record_cards(rec, sources, lang, details=records), "first": first, "last": last,
+            "shading": oblast_shading(rec, years) if shading else None}
+
+
+def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
+               sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
+               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None,
+               events=True, day: dt.date | None = None) -> str:
+    """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
+
+    What it draws is :func:`flow_map_data` (``limit``: at most so many arrows per frame, 0: all; ``shading``:
+    the Kazakhstan map; ``day``: one day's map). ``events``: the policy timeline shown in the events strip:
+    ``True`` the bundled one (``geo.dataset.bundled_dataset().events`` with its repression figures), a
+    DataFrame of events, or ``False`` for none.
+    """
+    d = flow_map_data(records, borders, f, group, lang=lang, sources=sources, shading=shading, limit=limit, day=day)
+    return flow_map_html(borders, d["by_year"], d["cards"], first=d["first"], last=d["last"], all_years=d["flows"],
+                         view=view, year=year, shading=d["shading"], title=title or map_title(f, group, lang), lang=lang,
+                         assets=assets, url_state=url_state, events=timeline(events, d["first"], d["last"], lang, sources))
 
 
 def timeline(events, first: dt.date, last: dt.date, lang: str = "en", sources=None) -> list[dict]:

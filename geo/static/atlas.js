@@ -163,6 +163,12 @@ window.Atlas = (function(){
     B.labelsNow = () => { if (pending){ clearTimeout(pending); pending = 0; placeLabels(); } };
     B.labels = () => { B.labelsNow(); return [...shown.values()].map(m => m.label); };
     B.shadeColor = shadeColor;
+    // features loaded later (the static site fetches them per period): added, and drawn at the next setDay
+    B.add = function(more){
+      for (const k of ['polities', 'kazakh_regions', 'occupation']) if (more[k]){
+        const d = decodeLayer(more[k]); if (lay[k]) lay[k].features.push(...d.features); else lay[k] = d; }
+      B.day = null;
+    };
     B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
     map._atlasBorders = B;
     return B;
@@ -177,9 +183,10 @@ window.Atlas = (function(){
     let R = D.symbol_radius || 11;  // a symbol's radius in pixels (smaller on a phone-sized map)
     const group = L.layerGroup().addTo(map), hi = L.layerGroup().addTo(map);
     const areas = {}, B = map._atlasBorders;
-    for (const [k, v] of Object.entries(D.areas || {})){
-      if (v.g) areas[k] = decodeGeom(v.g, v.s);
-      else if (v.ref && B && B.feature) { const f = B.feature(v.ref, v.id); areas[k] = f ? f.geometry : null; }
+    function area(k){  // decoded when first shown (the static site adds outlines to D.areas as it loads them)
+      if (!(k in areas)){ const v = (D.areas || {})[k]; if (!v) return null;
+        areas[k] = v.g ? decodeGeom(v.g, v.s) : ((v.ref && B && B.feature && B.feature(v.ref, v.id)) || {}).geometry || null; }
+      return areas[k];
     }
     let current = [];
     const labels = new Map();  // area labels on the map now, by label, point and side
@@ -206,8 +213,8 @@ window.Atlas = (function(){
     }
     function highlight(f, on){
       hi.clearLayers(); if (!on) return;
-      for (const id of [f.oa, f.da]) if (id && areas[id])
-        hi.addLayer(L.geoJSON(areas[id], {interactive: false, style: () => ({color: '#111', weight: 2.5, dashArray: '6 4', fillColor: '#111', fillOpacity: 0.10})}));
+      for (const id of [f.oa, f.da]) if (id && area(id))
+        hi.addLayer(L.geoJSON(area(id), {interactive: false, style: () => ({color: '#111', weight: 2.5, dashArray: '6 4', fillColor: '#111', fillOpacity: 0.10})}));
       for (const [on_, pt] of [[f.os, f.a], [f.ds, f.b]]) if (on_)
         hi.addLayer(L.circleMarker(pt, {radius: R + 3, color: '#111', weight: 3, fill: false, interactive: false}));
     }

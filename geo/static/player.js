@@ -69,6 +69,7 @@
 
     const cats = new Set(); let mine = false;
     for (const l of Object.values(D.frames).concat([D.all || []])) for (const f of l){ cats.add(f.c); if (f.y) mine = true; }
+    for (const c of D.cats || []) cats.add(c);  // the static site loads its frames later and names their categories
     const leg = Atlas.legend(D, cats, {mine: mine}); U.legendBox.appendChild(leg);
 
     let current = null, timer = null, listed = [];
@@ -172,6 +173,10 @@
         slider.value = i; yearEl.textContent = String(y); list = D.frames[String(y)] || []; key = String(y);
         day = (y < 1951 ? y : 1950) + '-07-01'; allB.setAttribute('aria-pressed', 'false');
       }
+      if (D.need){  // the static site: the year's data is fetched first, then the year is drawn
+        const p = D.need(key, day), want = current;
+        if (p){ p.then(() => { if (current === want) setYear(want); }, e => console.error(e)); return 0; }
+      }
       const shade = shadeFor(key);
       if (B) B.setDay(day, shade);
       leg.setShade(shade, key === 'all' ? fill(T['map.shading_all'], {period: period()}) : fill(T['map.shading_year'], {year: key}));
@@ -206,7 +211,8 @@
     // the view: the drawn flows of every year (so it does not jump as the years play), or a preset
     Atlas.limitToWorld(map);
     const lists = Object.values(D.frames).concat([D.all || []]);
-    const fitted = Atlas.flowBounds(lists), heads = Atlas.headBounds(lists);
+    const fitted = D.bounds ? L.latLngBounds(D.bounds.flows) : Atlas.flowBounds(lists);  // D.bounds: given by the static site
+    const heads = D.bounds ? L.latLngBounds(D.bounds.heads) : Atlas.headBounds(lists);
     function fit(){
       map.invalidateSize();
       let b = D.view !== 'fit' ? L.latLngBounds(D.views[D.view]) : (fitted.isValid() ? fitted : L.latLngBounds(D.views.europe));
