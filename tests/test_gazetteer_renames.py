@@ -92,6 +92,18 @@ def test_a_name_given_later_loses_to_one_documented_on_the_date():
     assert name_not_yet_given([later, then], Context(year=1970)) is None  # both bore it then
 
 
+def test_a_name_dated_only_by_the_table_does_not_pass_over_an_undated_town():
+    from geo.gazetteer.rules import name_in_use_on_the_date
+
+    table_dated = cand("Ordzhonikidze", pop=300_000, match="alternate", uses=[(1931.0, 1944.0)])
+    undated_town = cand("Yenakiieve", "UA", 77_000, match="alternate")
+    undated_village = cand("Ordzhonikidze", "KZ", 4_000)
+    assert name_in_use_on_the_date([table_dated, undated_town], Context(year=1940)) is None
+    assert name_in_use_on_the_date([table_dated, undated_village], Context(year=1940))[0] == [table_dated]
+    curated_dated = cand("Ordzhonikidze", pop=300_000, match="curated", curated=True, uses=[(1931.0, 1944.0)])
+    assert name_in_use_on_the_date([curated_dated, undated_town], Context(year=1940))[0] == [curated_dated]
+
+
 @pytest.mark.parametrize("written, known, ok", [
     ("chimkend", "chimkent", True),      # d for t
     ("pavladar", "pavlodar", True),      # a for o

@@ -260,13 +260,20 @@ def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[
     """The name of the date. When the curated list shows that a candidate bore this name on the
     record's date (Yekaterinburg was Sverdlovsk 1924-1991) and the other candidates are smaller
     namesakes whose names are not dated (a Ukrainian town later called Sverdlovsk), the dated
-    one is kept. A larger undated namesake is never passed over this way."""
+    one is kept. A larger undated namesake is never passed over this way. A name dated only by the
+    table of renamed towns (whose rows are read place by place, not checked against namesakes) passes
+    over undated villages only, never an undated town of 15,000 people or more: a town that GeoNames
+    lists under that name may have borne it on the date too (Vladikavkaz was Ordzhonikidze 1931-1944;
+    so, for some years, was Yenakiieve)."""
     if ctx.year is None:
         return None
     then = [c for c in cands if c.status(ctx.year) == "then"]
     rest = [c for c in cands if c.status(ctx.year) != "then"]
     if not then or not rest or max(c.population for c in rest) > max(c.population for c in then):
         return None
+    if not all(c.curated for c in then) and any(
+            c.status(ctx.year) == "undated" and c.population >= VILLAGE_POPULATION for c in rest):
+        return None  # dated only by the table of renamed towns, which is not checked against namesakes
     return then, "a dated name (curated list or table of renamed towns) was in use on the record's date"
 
 
