@@ -218,3 +218,63 @@ def test_the_bundled_gazetteer_uses_the_table():
     assert q.country == "RU" and q.name == "Novomoskovsk"
     r = g.resolve(["Ridder"], [1950])[0]  # today's name for 1950: the same town, the name of the era in the note
     assert r.country == "KZ" and "in 1950: Leninogorsk" in r.note
+
+
+# -- the GULAG camps of the USSR (scripts/extract_gulag_camps.py -> data/gazetteer/camps.csv) -----------
+def _script():
+    import importlib.util
+
+    from geo.paths import ROOT
+
+    spec = importlib.util.spec_from_file_location("extract_gulag_camps", ROOT / "scripts" / "extract_gulag_camps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_extract_script_reads_sql_values_and_the_years_of_the_first_paragraph():
+    mod = _script()
+    sql = ("INSERT INTO camps(id, title) VALUES (7, '{\"ru\": \"Лаг O''Нил\"}', NULL);\n"
+           "INSERT INTO camp_locations(id, geom) VALUES\n  (1, 'a, (b)'),\n  (2, 'c');\n")
+    assert mod.sql_tuples(sql, "camps") == [["7", '{"ru": "Лаг O\'Нил"}', "NULL"]]
+    assert mod.sql_tuples(sql, "camp_locations") == [["1", "a, (b)"], ["2", "c"]]
+    text = ("Тестовый ИТЛ был организован 1 мая 1931 года. Максимальная численность была в 1950 году. "
+            "Лагерь действовал до 1938 года.\n\n## Источники\nСправочник, 1998.")
+    assert mod.years_named(text) == ("1931", "1938")  # not 1950 (prisoner numbers), not 1998 (the book)
+    assert mod.years_named("Без дат.") == ("", "")
+
+
+def test_camps_with_several_administration_places_are_ambiguous_and_short_names_are_not_indexed(tmp_path):
+    from geo.gazetteer.sources import camp_entries
+
+    path = tmp_path / "camps.csv"
+    path.write_text(
+        "# test\n"
+        "camp_id,name,names,years_from,years_to,order,place,lat,lon,country,source\n"
+        "1,Тестовый ИТЛ,Тестлаг|ТИТЛ,1931,1938,0,город А,60.0,60.0,RU,test 1\n"
+        "2,Двойной ИТЛ,Двойлаг,1938,1950,0,город Б,57.7,63.0,RU,test 2\n"
+        "2,Двойной ИТЛ,Двойлаг,1938,1950,1,поселок В,59.2,61.8,RU,test 2\n", encoding="utf-8")
+    e = camp_entries(path)
+    assert set(e["place_id"]) == {"gulag:1:0", "gulag:2:0", "gulag:2:1"} and set(e["kind"]) == {"camp"}
+    assert "титл" not in set(e["key"])  # an abbreviation of 4 letters is not a name to resolve by
+    g = Gazetteer(e, focus=REGION)
+    one = g.resolve(["Тестлаг"], [1935])[0]
+    assert one.place_id == "gulag:1:0" and "город А" not in one.note and one.lat == 60.0
+    assert g.resolve(["Testlag"], [1935])[0].place_id == "gulag:1:0"  # the Latin reading
+    two = g.resolve(["Двойлаг"], [1945])[0]
+    assert two.match == "ambiguous" and len(two.candidates) == 2
+
+
+def test_the_camps_table_is_complete_and_cites_each_record():
+    from geo.gazetteer.resolver import CAMPS
+    from geo.gazetteer.sources import atlas_area
+
+    df = pd.read_csv(CAMPS, dtype=str, keep_default_na=False, comment="#")
+    assert len(df) >= 600 and df["camp_id"].nunique() >= 500
+    assert set(df["country"]) <= atlas_area()
+    for _, r in df.iterrows():
+        lat, lon = float(r["lat"]), float(r["lon"])
+        assert 35 <= lat <= 75 and 10 <= lon <= 180, r.to_dict()  # the USSR and the Soviet zone of Germany
+        assert r["source"].startswith("Memorial (1998) via urbica/gulag-api@") and f"camps.sql id {r['camp_id']}," in r["source"]
+        assert not r["years_from"] or 1917 <= int(r["years_from"]) <= int(r["years_to"]) <= 1960, r.to_dict()
+    assert CAMPS.stat().st_size < 1_000_000

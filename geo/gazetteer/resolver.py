@@ -40,6 +40,7 @@ from geo.gazetteer.rules import DOMINANCE, RULES, Candidate, Context, Focus, dec
 from geo.gazetteer.sources import (
     HINTED,
     atlas_area,
+    camp_entries,
     curated_entries,
     geonames_entries,
     geonames_points,
@@ -51,6 +52,8 @@ from geo.paths import MOVEMENTS_DIR, ROOT
 
 #: The table of renamed towns of the former USSR: which place bore a name in which years.
 RENAMES = ROOT / "data" / "gazetteer" / "renames.csv"
+#: The GULAG camps of the USSR after Memorial's directory (1998): scripts/extract_gulag_camps.py.
+CAMPS = ROOT / "data" / "gazetteer" / "camps.csv"
 
 #: Entries of two sources closer than this (km) are the same place (a curated row and its GeoNames twin).
 SAME_PLACE_KM = 25.0
@@ -807,9 +810,10 @@ def _country_names(iso2: str) -> tuple[str, ...]:
 
 def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR / "places.csv",
                    supplement: pd.DataFrame | None = None, focus: Focus | str | None = DEFAULT_FOCUS_NAME,
-                   renames: Path | None = RENAMES) -> Gazetteer:
+                   renames: Path | None = RENAMES, camps: Path | None = CAMPS) -> Gazetteer:
     """The gazetteer: a user's supplement (first), the curated places, the dated names of renamed towns
-    (``renames``, see :func:`geo.gazetteer.sources.renamed_entries`), GeoNames, the Kazakh oblasts.
+    (``renames``, see :func:`geo.gazetteer.sources.renamed_entries`), the GULAG camps of the USSR (``camps``,
+    see :func:`geo.gazetteer.sources.camp_entries`), GeoNames, the Kazakh oblasts.
 
     GeoNames entries of a place the curated list links (by ``geonameid``) are kept as names of
     the curated place, so its GeoNames alternate names still find it.
@@ -842,7 +846,10 @@ def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR 
         drop[near] = [(p, k) in taken for p, k in zip(gn["place_id"].to_numpy()[near], gn["key"].to_numpy()[near])]
         gn = gn[~drop]
     parts = [supplement_entries(supplement)] if supplement is not None and len(supplement) else []
-    parts += [curated, renamed, gn]
+    parts += [curated, renamed]
+    if camps is not None and Path(camps).exists():
+        parts.append(camp_entries(Path(camps)))
+    parts.append(gn)
     return Gazetteer(pd.concat([p for p in parts if len(p)], ignore_index=True), borders, focus)
 
 

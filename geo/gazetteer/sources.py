@@ -297,3 +297,40 @@ def renamed_entries(path: Path, points: dict[int, tuple[float, float, int, str]]
                              "reading": "yiddish" if script(spelling) == "hebrew" else "translit"})
     out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
     return out.drop_duplicates(["place_id", "key", "valid_from", "valid_to"], ignore_index=True)
+
+
+#: Camp names shorter than this (letters) are not indexed: abbreviations such as ``ББЛ`` or ``СВИТЛ`` are
+#: also the initials of other things.
+CAMP_MIN_LETTERS = 6
+
+
+def camp_entries(path: Path) -> pd.DataFrame:
+    """The GULAG camps of the whole USSR (``data/gazetteer/camps.csv``, written by
+    ``scripts/extract_gulag_camps.py`` from Memorial's directory of 1998 as published by Memorial and Urbica).
+
+    Each place of a camp's administration is a place (``gulag:ID:N``, kind ``camp``) under the camp's title
+    and its other names (each with its Latin reading). A camp whose administration the directory puts in
+    several places far apart (Sevurallag: Irbit, then Sosva) is therefore reported ambiguous between them:
+    the directory's text and the map's data do not date the move alike, so the gazetteer does not guess.
+    Camp names are not dated (the directory's years are kept in the CSV for information only).
+    ``source_kind`` is ``exact`` for the title and ``alternate`` for the other names; the population is 0,
+    so a curated camp of the same name (Karlag at Dolinka) is preferred by the rules.
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    rows = []
+    for _, r in df.iterrows():
+        years = f" ({r['years_from']}-{r['years_to']})" if r["years_from"] else ""
+        base = {"place_id": f"gulag:{r['camp_id']}:{r['order']}", "name": r["name"], "lat": float(r["lat"]),
+                "lon": float(r["lon"]), "country": r["country"], "population": 0, "kind": "camp",
+                "valid_from": math.nan, "valid_to": math.nan,
+                "source": f"{r['source']}; administration: {r['place']}{years}", "admin1": ""}
+        for i, name in enumerate([r["name"], *[n for n in r["names"].split("|") if n]]):
+            k = key(name)
+            if len(k.replace(" ", "")) < CAMP_MIN_LETTERS:
+                continue
+            rows.append({**base, "key": k, "source_kind": "exact" if i == 0 else "alternate", "written": name,
+                         "reading": ""})
+            for kk in name_keys(name)[1:]:
+                rows.append({**rows[-1], "key": kk, "reading": "translit"})
+    out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+    return out.drop_duplicates(["place_id", "key"], ignore_index=True)
