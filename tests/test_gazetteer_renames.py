@@ -278,3 +278,17 @@ def test_the_camps_table_is_complete_and_cites_each_record():
         assert r["source"].startswith("Memorial (1998) via urbica/gulag-api@") and f"camps.sql id {r['camp_id']}," in r["source"]
         assert not r["years_from"] or 1917 <= int(r["years_from"]) <= int(r["years_to"]) <= 1960, r.to_dict()
     assert CAMPS.stat().st_size < 1_000_000
+
+
+def test_the_bundled_gazetteer_places_camps_and_leaves_place_names_to_places():
+    from geo.gazetteer import bundled_gazetteer
+
+    g = bundled_gazetteer()
+    vyatlag = g.resolve(["Вятлаг"], [1943])[0]
+    assert vyatlag.kind == "camp" and vyatlag.place_id.startswith("gulag:") and vyatlag.country == "RU"
+    assert g.resolve(["Vyatlag"], [1943])[0].place_id == vyatlag.place_id  # the Latin reading
+    karlag = g.resolve(["Карлаг"], [1940])[0]
+    assert karlag.match == "curated"  # the curated camp keeps its own row
+    torgau = g.resolve(["Торгау"], [1946])[0]  # also an other name of special camp No. 8: the town's
+    assert torgau.country == "DE" and torgau.kind != "camp" and not any(
+        c["place_id"].startswith("gulag:") for c in torgau.candidates)

@@ -837,18 +837,24 @@ def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR 
         sub = sub[[(p, k) not in dated for p, k in zip(sub["place_id"], sub["key"])]]
         gn = pd.concat([sub, gn[~taken]], ignore_index=True)
     if len(renamed):  # a dated name overrides GeoNames' undated use of the same key for the same place
-        first = gn.drop_duplicates("place_id").set_index("place_id")
+        near = gn["place_id"].isin(set(renamed["place_id"])).to_numpy()  # only these rows can be taken
+        sub = gn[near]
+        first = sub.drop_duplicates("place_id").set_index("place_id")
         renamed["country"] = first["country"].reindex(renamed["place_id"]).fillna("").to_numpy()
         renamed["admin1"] = first["admin1"].reindex(renamed["place_id"]).fillna("").to_numpy()
         taken = set(zip(renamed["place_id"], renamed["key"]))
-        near = gn["place_id"].isin(set(renamed["place_id"])).to_numpy()  # only these rows can be taken
         drop = np.zeros(len(gn), dtype=bool)
-        drop[near] = [(p, k) in taken for p, k in zip(gn["place_id"].to_numpy()[near], gn["key"].to_numpy()[near])]
+        drop[np.flatnonzero(near)] = [(p, k) in taken for p, k in zip(sub["place_id"], sub["key"])]
         gn = gn[~drop]
     parts = [supplement_entries(supplement)] if supplement is not None and len(supplement) else []
     parts += [curated, renamed]
     if camps is not None and Path(camps).exists():
-        parts.append(camp_entries(Path(camps)))
+        camp = camp_entries(Path(camps))
+        # a camp's other name that is also a name of a populated place (Bautzen, Torgau, Лесной) is the place's
+        keys = gn["key"]
+        named = set(keys[keys.isin(set(camp["key"]))])  # the big column's isin of a small set is fast
+        shared = (camp["source_kind"] == "alternate").to_numpy() & camp["key"].isin(named).to_numpy()
+        parts.append(camp[~shared])
     parts.append(gn)
     return Gazetteer(pd.concat([p for p in parts if len(p)], ignore_index=True), borders, focus)
 
