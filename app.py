@@ -25,6 +25,7 @@ PAGES = (
 
 st.set_page_config(page_title=t("app.name"), page_icon="🗺️", layout="wide")  # an emoji favicon is drawn locally; a
 # material one is fetched from fonts.gstatic.com (the pages' own icons are in the bundled font)
+ui.idle_trimmer().touch()  # a run: memory is trimmed again once the server has been quiet for 30 s
 L = ui.lang()
 page = st.navigation([st.Page(path, title=t(key, L), icon=icon, url_path=url, default=not url)
                       for path, key, icon, url in PAGES])

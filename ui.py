@@ -6,6 +6,7 @@ address bar, calls ``geo`` and caches the results.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from geo.cards import record_cards as geo_record_cards
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest
 from geo.i18n import LANG_NAMES, LANGS, catalog, flow_labels, fmt_int, place_label, t, unit_label, value_label
-from geo.mapview import VIEW_NAMES, flows_page
+from geo.mapview import VIEW_NAMES, compare_page, flows_page
 from geo.vocabulary import CATEGORIES
 
 YEAR_MIN, YEAR_MAX = 1918, 1960
@@ -54,6 +55,14 @@ def dataset():
     # collector's reach, so that its passes stay short while many visitors' runs allocate and free.
     gc.freeze()
     return ds
+
+
+@st.cache_resource(show_spinner=False)
+def idle_trimmer():
+    """One per server: gives the heap back to the system 30 s after the last script run (:mod:`geo.memory`)."""
+    from geo.memory import IdleTrimmer
+
+    return IdleTrimmer(idle_s=30.0)
 
 
 @st.cache_resource(show_spinner=False)
@@ -225,6 +234,9 @@ header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {pointer
 [data-testid="stMetricLabel"] p {font-size: .85rem}
 [data-testid="stStatusWidget"] button {display: none}
 [data-testid="stMainBlockContainer"] iframe {max-width: 100%}
+[data-testid="stCaptionContainer"] {opacity: 1 !important}  /* a caption in full colour: 0.6 of it fails contrast */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #55575f !important}
+[data-testid="stMarkdownPre"] pre {white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] {padding-left: .6rem; padding-right: .6rem; padding-top: 3.6rem}
   [data-testid="stMainBlockContainer"] h1 {font-size: 1.35rem}
@@ -478,6 +490,62 @@ def _bundled_left_out(f: Filters, group: str, limit: int) -> int:
 def _bundled_map_html(f: Filters, group: str, view: str, shading: bool, L: str, limit: int, year: int | None) -> str:
     return flows_page(dataset().records, borders(), f, group, view=view, lang=L, sources=dataset().sources,
                       shading=shading, limit=limit, year=year, assets="linked", url_state=True)
+
+
+#: The two dates compared by default: the invasion of Poland and the German invasion of the USSR.
+COMPARE_DEFAULT = (dt.date(1939, 9, 1), dt.date(1941, 6, 22))
+
+
+def compare_from_address(raw: str | None) -> tuple[tuple[dt.date, dt.date] | None, str | None]:
+    """The two days of ``?compare=1939-09-01~1941-06-22`` (None when absent), and a note when not understood."""
+    if not raw:
+        return None, None
+    try:
+        a, _, b = raw.partition("~")
+        days = (dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+    except ValueError:
+        return COMPARE_DEFAULT, t("compare.bad", lang(), raw=repr(raw))
+    if not all(dt.date(YEAR_MIN, 1, 1) <= d <= dt.date(YEAR_MAX, 12, 31) for d in days):
+        return COMPARE_DEFAULT, t("compare.bad", lang(), raw=repr(raw))
+    return days, None
+
+
+def compare_selector() -> tuple[dt.date, dt.date] | None:
+    """The Flows page's "compare two dates" control, kept in the address (``compare=``); the two days or None."""
+    L = lang()
+    days, note = compare_from_address(st.query_params.get("compare"))
+    if note:
+        st.info(note)
+    on = st.toggle(t("compare.toggle", L), value=days is not None, key="compare_on")
+    if not on:
+        if "compare" in st.query_params:
+            del st.query_params["compare"]
+        return None
+    a0, b0 = days or COMPARE_DEFAULT
+    lo, hi = dt.date(YEAR_MIN, 1, 1), dt.date(YEAR_MAX, 12, 31)
+    c1, c2 = st.columns(2)
+    a = c1.date_input(t("compare.first", L), a0, min_value=lo, max_value=hi, key="compare_a")
+    b = c2.date_input(t("compare.second", L), b0, min_value=lo, max_value=hi, key="compare_b")
+    want = f"{a.isoformat()}~{b.isoformat()}"
+    if st.query_params.get("compare") != want:
+        st.query_params["compare"] = want
+    return a, b
+
+
+def compare_html(f: Filters, group: str, a: dt.date, b: dt.date) -> str:
+    """The two-date view of the Flows page (linked assets); from the shared cache while it shows the bundled records."""
+    L = lang()
+    static_assets()
+    if show_mode() == "bundled":
+        return _bundled_compare_html(f, group, a, b, L, max_flows())
+    return compare_page(records(), active_borders(), a, b, f, group, lang=L, sources=dataset().sources,
+                        assets="linked", limit=max_flows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bundled_compare_html(f: Filters, group: str, a: dt.date, b: dt.date, L: str, limit: int) -> str:
+    return compare_page(dataset().records, borders(), a, b, f, group, lang=L, sources=dataset().sources,
+                        assets="linked", limit=limit)
 
 
 def _relabel(flows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:

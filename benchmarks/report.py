@@ -50,13 +50,16 @@ def main() -> None:
                  _num(r"loop: geopandas\.sjoin per distinct date" + cols, b, 3)))
     j = _run("bench_join.py", *(["--records", "200000", "--cli-rows", "50000"] if quick else []))
     n_rec = int(_num(r"join of ([\d,]+) records", j)) if j else 0
-    ours_j = _num(r"ours: one lookup \(origin polity\)\s+([\d.]+)", j)
+    ours_j = _num(r"ours: per lookup \(one layer, one end\)\s+([\d.]+)", j)
     rows.append((f"join: one lookup of {n_rec:,} records (s); peer: one sjoin of the distinct points, then a date filter",
-                 ours_j, "", _num(r"plain: geopandas\.sjoin of distinct points \+ date filter\s+([\d.]+)", j)))
+                 ours_j, "", _num(r"peer: geopandas one sjoin \+ date filter, one lookup\s+([\d.]+)", j)))
     rows.append(("  the same; peer: an sjoin per year on 1 July borders (wrong for changes within a year)", ours_j, "",
                  _num(r"peer: per-year geopandas\.sjoin, one lookup\s+([\d.]+)", j)))
     rows.append((f"  the whole join: names resolved + 10 lookups, {n_rec:,} records (s)",
-                 _num(r"ours: resolve \+ 10 lookups \(2 ends x 5 layers\)\s+([\d.]+)", j), "", float("nan")))
+                 _num(r"ours: resolve \+ 10 lookups \(2 ends x 5 layers\)\s+([\d.]+)", j), 3.0, float("nan")))
+    n_cli = int(_num(r"CLI on ([\d,]+) rows", j)) if j else 0
+    rows.append((f"  command line: read + resolve + join + write {n_cli:,} rows (s)",
+                 _num(r"CLI on [\d,]+ rows .*?: ([\d.]+) s", j), 12.0, _num(r"\(target <= 12 s; ([\d.]+) s before", j)))
     i = _run("bench_import.py", *(["--rows", "20000"] if quick else []))
     n_rows = int(_num(r"([\d,]+) rows, ", i)) if i else 0
     rows.append((f"import of a {n_rows:,}-row register, all steps (s)", _num(r"import total: ([\d.]+) s", i),

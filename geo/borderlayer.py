@@ -25,9 +25,10 @@ from folium.template import Template
 from geo.assets import AtlasAssets, safe_json
 from geo.borders import Borders
 
-#: Muted fills for neighbouring polities (Paul Tol's "pale" and "light" schemes, colour-blind safe),
-#: so that the flows stay the only saturated colours; the largest polity gets the first.
-PALETTE = ("#EEEEBB", "#CCDDAA", "#FFCCCC", "#DDDDDD", "#CCEEFF", "#E8D8C8", "#D9CCE6", "#BBCCEE", "#F2E6C8")
+#: Muted fills for neighbouring polities (after Paul Tol's "pale" and "light" schemes), so that the flows
+#: stay the only saturated colours; the largest polity gets the first. No pale blue: land must not look
+#: like the sea (:data:`geo.mapview.SEA`).
+PALETTE = ("#EEEEBB", "#CCDDAA", "#FFCCCC", "#DDDDDD", "#F1DDB8", "#E8D8C8", "#D9CCE6", "#E2EBC4", "#F2E6C8")
 #: Display simplification (degrees) and coordinate rounding of the border pages' GeoJSON.
 DISPLAY_TOLERANCE = 0.03
 DISPLAY_DECIMALS = 2
@@ -99,6 +100,19 @@ def layer_geojson(borders: Borders, day: dt.date | str, layer: str, tolerance: f
     return {"type": "FeatureCollection", "features": feats}
 
 
+def label_point(geom) -> list[float] | None:
+    """Where a unit's name is written: the pole of inaccessibility of its largest part, as [lat, lon]
+    (inside the shape and as far from its edges as can be, so that a crescent's label is not outside it)."""
+    from shapely.ops import polylabel
+
+    parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) == 3]
+    if not parts:
+        return None
+    big = max(parts, key=lambda g: g.area)
+    pt = polylabel(big, tolerance=max(0.02, min(0.5, big.area ** 0.5 / 50)))
+    return [round(pt.y, 1), round(pt.x, 1)]  # a tenth of a degree: far below what a label needs
+
+
 def encode_geometry(geom, decimals: int) -> list:
     """Polygon rings as flat integer deltas: [x0, y0, dx1, dy1, ...] at 10**decimals per degree.
 
@@ -167,6 +181,8 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     for i, (geom, row) in enumerate(zip(geoms, table[cols].to_dict("records"))):
         p = {k: _clean(row[k]) for k in cols if _clean(row[k]) not in (None, "")}
         p["color"] = int(colors[i])
+        if layer in ("polities", "kazakh_regions") and not outline[i]:
+            p["lp"] = label_point(geom)
         dec = 1 if outline[i] else decimals
         feats.append({"p": p, "g": encode_geometry(geom, dec), "s": 10 ** dec})
     return {"type": "EncodedFeatures", "features": feats}

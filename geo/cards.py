@@ -97,3 +97,89 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
                           "what": what, "route": f"{get('origin', '')} → {get('destination', '')}",  # as the source writes it
                           "sources": srcs, "notes": str(get("notes") or "")}
     return out
+
+
+#: An event's place is marked as a point only where it is a town; an area the source names is marked as the
+#: atlas marks such ends (a dashed ring, "the source names no town"); a placeholder ("place not given") not at all.
+_TOWN_MATCHES = ("exact", "alternate")
+
+
+def _locator_for(locator: str, source_id: str, n_sources: int) -> str:
+    """The part of an event's locator that belongs to one of its sources.
+
+    Locators of several sources name each one, as ``p. 5 (a); p. 7 (b)`` or ``a p. 5; b p. 7``; the
+    part of no source stays with the only source, and with none when there are several.
+    """
+    parts = [p.strip() for p in str(locator or "").split(";") if p.strip()]
+    for p in parts:
+        if p.endswith(f"({source_id})"):
+            return p[: -len(source_id) - 2].strip()
+        if p.startswith(f"{source_id} "):
+            return p[len(source_id) + 1:].strip()
+    return str(locator or "") if n_sources == 1 or len(parts) == 1 else ""
+
+
+def event_cards(events: pd.DataFrame, repressions: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
+                lang: str = "en", first: str | None = None, last: str | None = None) -> list[dict]:
+    """The events of the policy timeline as the maps' events strip shows them (every value a plain string).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        ``geo.dataset.bundled_dataset().events`` (``id, date, date_from, date_to, kind, title_en/ru/kk,
+        summary, source, locator, place, place_*``).
+    repressions : pandas.DataFrame, optional
+        Figures attached to events (``event, what, nationality, count, count_low, count_high, approximate, source``).
+    sources : pandas.DataFrame, optional
+        The bibliography; the bundled one when omitted.
+    lang : str
+        ``en``, ``ru`` or ``kk`` (the title; the summary is in English, as the timeline stores it).
+    first, last : str, optional
+        ISO days: only the events that overlap this period.
+
+    Returns
+    -------
+    list of dict
+        ``{id, from, to, date, kind, kind_label, title, summary, sources: [citation], figures: [text],
+        place?: {lat, lon, name, area}}`` sorted by date; sources are citations (author, title, year,
+        locator), never ids.
+    """
+    from geo.dataset import load_sources, source_ids
+
+    if sources is None:
+        sources = load_sources()
+    by_id = {str(r["id"]): r for r in sources.to_dict("records")} if len(sources) else {}
+
+    def cites(ids_text, locator: str = "") -> list[str]:
+        ids = source_ids(ids_text)
+        return [citation({**by_id[s], "locator": _locator_for(locator, s, len(ids)) or by_id[s].get("locator")})
+                if s in by_id else s for s in ids]
+
+    figures: dict[str, list[str]] = {}
+    if repressions is not None and len(repressions):
+        for r in repressions.to_dict("records"):
+            raw = str(r.get("count") or "").lstrip("~").strip()
+            best = float(raw) if raw.replace(".", "", 1).isdigit() else None
+            text = count_text(best, r.get("count_low"), r.get("count_high"), _flag(r.get("approximate")), lang)
+            nat = str(r.get("nationality") or "")
+            what = t(f"event.what.{r.get('what')}", lang)
+            line = f"{value_label('nat', nat, lang) if nat else '—'} · {what}: {text}"
+            srcs = "; ".join(cites(r.get("source")))
+            figures.setdefault(str(r.get("event")), []).append(f"{line} ({srcs})" if srcs else line)
+    out = []
+    for e in events.sort_values(["date_from", "id"]).to_dict("records"):
+        start, end = str(e.get("date_from") or e.get("date"))[:10], str(e.get("date_to") or e.get("date_from"))[:10]
+        if (first and end < first) or (last and start > last):
+            continue
+        date = fmt_date(str(e["date"]), lang) + (f" – {fmt_date(str(e['date_end']), lang)}" if e.get("date_end") else "")
+        card = {"id": str(e["id"]), "from": start, "to": end, "date": date, "kind": str(e.get("kind") or ""),
+                "kind_label": t(f"event.kind.{e.get('kind')}", lang),
+                "title": str(e.get(f"title_{lang}") or e.get("title_en") or ""), "summary": str(e.get("summary") or ""),
+                "sources": cites(e.get("source"), str(e.get("locator") or "")), "figures": figures.get(str(e["id"]), [])}
+        lat, lon, match = e.get("place_lat"), e.get("place_lon"), str(e.get("place_match") or "")
+        named = str(e.get("place_place") or "")
+        if match and lat not in (None, "") and not pd.isna(lat) and "place not given" not in named:
+            card["place"] = {"lat": round(float(lat), 3), "lon": round(float(lon), 3), "name": str(e.get("place") or named),
+                             "area": match not in _TOWN_MATCHES}
+        out.append(card)
+    return out

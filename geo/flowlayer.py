@@ -121,6 +121,9 @@ class FlowLayer(AtlasAssets, MacroElement):
     outlines_on_map : bool
         A :class:`geo.borderlayer.DatedBorders` of ``first..last`` is on the same map: the outlines of
         states and oblasts the flows end at are taken from it rather than sent again.
+    events : list of dict, optional
+        The policy timeline's events of the period (:func:`geo.cards.event_cards`), shown in the events
+        strip under the year control (and on the map where they have a place).
     """
 
     assets = ("atlas.css", "atlas.js", "player.js")
@@ -133,7 +136,8 @@ class FlowLayer(AtlasAssets, MacroElement):
     def __init__(self, flows: pd.DataFrame | None = None, *, by_year: dict | None = None, cards: dict | None = None,
                  borders=None, first: dt.date | None = None, last: dt.date | None = None, year: int | None = None,
                  shading: dict | None = None, view: str = "fit", title: str = "", lang: str = "en",
-                 url_state: bool = False, scale: str = "flows", outlines_on_map: bool = False) -> None:
+                 url_state: bool = False, scale: str = "flows", outlines_on_map: bool = False,
+                 events: list[dict] | None = None) -> None:
         super().__init__()
         self._name = "FlowLayer"
         by_year = {int(y): f for y, f in (by_year or {}).items()}
@@ -152,7 +156,7 @@ class FlowLayer(AtlasAssets, MacroElement):
             "shade": self._shading(shading, years),
             "view": view if view in VIEWS or view == "fit" else "fit", "views": VIEWS,
             "title": title, "url_state": bool(url_state),
-            **page_words(lang), "scale": WIDTH_SCALES[scale],
+            **page_words(lang), "scale": WIDTH_SCALES[scale], "events": events or [],
         }
         self.data_json = safe_json(data)
 

@@ -23,8 +23,8 @@ from geo.cards import citation, record_cards
 from geo.dates import DateError, parse_date
 from geo.flowlayer import FlowRows, page_words
 from geo.flows import GROUPS, Filters, aggregate, filter_records
-from geo.i18n import flow_labels
-from geo.mapview import VIEWS, WIDTH_SCALES, atlas_map, render_page
+from geo.i18n import flow_labels, t
+from geo.mapview import VIEWS, WIDTH_SCALES, atlas_map, render_page, timeline
 from geo.records import TableError
 from geo.vocabulary import CATEGORIES
 
@@ -113,7 +113,7 @@ class LectureLayer(AtlasAssets, MacroElement):
 
 def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, sources: pd.DataFrame | None = None,
                  *, start: int = 0, height: int | None = None, lang: str = "en", assets: AssetMode = "inline",
-                 url_state: bool = False) -> str:
+                 url_state: bool = False, events=None) -> str:
     """One page holding every scene; ``start`` is the index shown first.
 
     Every scene is drawn with the lecture's one width scale (:data:`geo.mapview.WIDTH_SCALES`), its
@@ -121,7 +121,8 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
     card builder, and its citations as citations. Text (titles, captions, citations) is inserted
     with ``textContent`` only. ``assets``: ``inline`` for the download, ``linked`` in the app.
     ``url_state``: the page follows and writes the embedding page's ``?scene=`` (the app), so one page
-    serves every start.
+    serves every start. ``events``: the policy timeline whose events of each scene's period the scene
+    lists (as :func:`geo.mapview.flows_page`; the bundled one when None, none when False).
     """
     by_id = sources.set_index("id") if sources is not None and len(sources) else None
     first, last = dt.date(1950, 12, 31), dt.date(1918, 11, 11)
@@ -143,18 +144,24 @@ def lecture_html(scenes: list[dict], records: pd.DataFrame, borders: Borders, so
     shown = [p[3] for p in prepared if len(p[3])]
     every = pd.concat(shown).drop_duplicates("id") if shown else records.iloc[:0]
     cards = record_cards(every, sources, lang)  # once for the records of every scene
+    events = timeline(True if events is None else events, first, dt.date(last.year, 12, 31), lang, sources)
     payload = []
     for s, f, day, _rec, flows in prepared:
         cites = [(citation(by_id.loc[c]) if by_id is not None and c in by_id.index else c) for c in s.get("citations", [])]
         period = f"{f.year_from}" if f.year_from == f.year_to else f"{f.year_from}\u2013{f.year_to}"
-        payload.append({"title": s["title"], "period": period, "text": s.get("text", ""), "cites": cites,
+        lo = parse_date(str(s["date"])).start.isoformat()[:10]
+        hi = parse_date(str(s.get("date_end") or s["date"])).end.isoformat()[:10]
+        payload.append({"title": s["title"], "period": period,
+                        "events": [e["id"] for e in events if e["to"] >= lo and e["from"] <= hi],
+                        "text": s.get("text", ""), "cites": cites,
                         "day": day.isoformat(), "view": s.get("view") or "europe", "flows": rows(flows),
                         "people": float(flows["people"].sum()) if len(flows) else 0.0,
                         "approx": bool(len(flows) and flows["approximate"].any())})
     data = {"scenes": payload, "start": max(0, min(start, len(payload) - 1)), "records": cards, "areas": rows.area_data(),
+            "events": events,
             "url_state": bool(url_state),
             "views": VIEWS, "scale": WIDTH_SCALES["lecture"], "symbol_radius": 14, **page_words(lang)}
-    m = atlas_map(title="Lecture")
+    m = atlas_map(title=t("map.lecture_title", lang), lang=lang)
     DatedBorders(borders, last, first, lang=lang, days=tuple(p["day"] for p in payload)).add_to(m)
     LectureLayer(data).add_to(m)
     return render_page(m, assets)

@@ -13,6 +13,7 @@ the page as JSON with ``<``, ``>`` and ``&`` escaped and is shown with ``textCon
 from __future__ import annotations
 
 import datetime as dt
+import html as _html
 
 import folium
 from folium.template import Template
@@ -40,8 +41,9 @@ WIDTH_SCALES = {
 VIEWS = {"europe": [[34.0, -11.0], [66.0, 88.0]], "ussr": [[35.0, 20.0], [75.0, 180.0]],
          "kazakhstan": [[40.0, 46.0], [56.0, 88.0]]}
 VIEW_NAMES = ("fit", *VIEWS)
-#: Sea and land beyond the atlas.
-SEA = "#c9dbe8"
+#: The sea: a muted blue, darker than every land fill (geo.borderlayer.PALETTE, today's outlines), none of
+#: which is blue, so that land and sea part at a glance and the flows stay the only saturated colours.
+SEA = "#a6c4da"
 
 
 class AtlasMap(AtlasAssets, folium.Map):
@@ -53,7 +55,7 @@ class AtlasMap(AtlasAssets, folium.Map):
 
     assets = ("leaflet.css", "leaflet.js")
 
-    def __init__(self, *, title: str = "", **kwargs) -> None:
+    def __init__(self, *, title: str = "", lang: str = "en", **kwargs) -> None:
         kwargs.setdefault("location", [50.0, 50.0])
         kwargs.setdefault("zoom_start", 3)
         # canvas everywhere: the overlay pane's renderer takes taps 10 px off an arrow, and prefer_canvas makes
@@ -61,13 +63,14 @@ class AtlasMap(AtlasAssets, folium.Map):
         super().__init__(tiles=None, attribution_control=False, zoom_snap=0.25, zoom_delta=0.5, keyboard=False,
                          prefer_canvas=True, renderer=JsCode("L.canvas({tolerance: 10})"), **kwargs)
         self.title = title
-        self.get_root().header.add_child(RawElement(f"<style>.leaflet-container{{background:{SEA}}}</style>"),
+        self.lang = lang if lang in ("en", "ru", "kk") else "en"
+        self.get_root().header.add_child(RawElement(f"<style>html .leaflet-container{{background:{SEA}}}</style>"),
                                          name="atlas_sea")
         self.add_child(_MapLabel(title))
 
 
 class _MapLabel(folium.MacroElement):
-    """The map's accessible name (text, set as an attribute by the browser, never parsed as markup)."""
+    """The map's accessible name (text, set as an attribute by the browser, never parsed as markup) and its scale bar."""
 
     def render(self, **kwargs):
         render_macros(self, kwargs)  # the title never passes through a template a second time
@@ -76,6 +79,7 @@ class _MapLabel(folium.MacroElement):
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.getContainer().setAttribute('role', 'region');
         {{ this._parent.get_name() }}.getContainer().setAttribute('aria-label', {{ this.title|tojson }});
+        L.control.scale({imperial: false, maxWidth: 140}).addTo({{ this._parent.get_name() }});  // measured at the map's centre
         {% endmacro %}
     """)
 
@@ -85,13 +89,16 @@ class _MapLabel(folium.MacroElement):
         self.title = title or "Map"
 
 
-def atlas_map(title: str = "", **kwargs) -> AtlasMap:
+def atlas_map(title: str = "", lang: str = "en", **kwargs) -> AtlasMap:
     """A map for the atlas's layers: local Leaflet, no tiles, canvas with a tap tolerance.
+
+    ``title`` names the map (its accessible name and the page's ``<title>``); ``lang`` is the
+    page's language (``<html lang>``), so that a screen reader reads it in the right voice.
 
     Add :class:`geo.borderlayer.DatedBorders`, :class:`geo.flowlayer.FlowLayer` ... to it, then
     :func:`render_page`. In a notebook the map displays itself (its assets inline).
     """
-    return AtlasMap(title=title, **kwargs)
+    return AtlasMap(title=title, lang=lang, **kwargs)
 
 
 def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
@@ -108,13 +115,19 @@ def render_page(m: folium.Map, assets: AssetMode = "inline") -> str:
     """
     fig = m.get_root()
     fig.atlas_assets = assets
-    return fig.render()
+    fig.title = None  # folium's template would write it unescaped; it is written below, escaped
+    html = fig.render()
+    lang = getattr(m, "lang", "en")
+    title = _html.escape(getattr(m, "title", "") or "Map", quote=True)
+    # a document's language and title (WCAG 3.1.1, 2.4.2): an embedded page is a document of its own
+    return html.replace("<html>\n<head>\n", f'<html lang="{lang}">\n<head>\n<title>{title}</title>\n', 1)
 
 
 def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: dict[str, dict], *,
                   first: dt.date, last: dt.date, all_years=None, view: str = "fit", year: int | None = None,
                   shading: dict | None = None, height: int | None = None, title: str = "", lang: str = "en",
-                  assets: AssetMode = "inline", url_state: bool = False, scale: str = "flows") -> str:
+                  assets: AssetMode = "inline", url_state: bool = False, scale: str = "flows",
+                  events: list[dict] | None = None) -> str:
     """A flow map that steps through years in the browser, as one HTML page.
 
     Parameters
@@ -144,15 +157,17 @@ def flow_map_html(borders: Borders, flows_by_year: dict[int, object], records: d
         Write the year shown into the embedding page's address (the app).
     scale : str
         The map type whose width scale is used (:data:`WIDTH_SCALES`).
+    events : list of dict, optional
+        Events of the policy timeline (:func:`geo.cards.event_cards`) for the events strip.
     """
     from geo.borderlayer import DatedBorders
     from geo.flowlayer import FlowLayer
 
-    m = atlas_map(title=title or "Flow map")
+    m = atlas_map(title=title or "Flow map", lang=lang)
     DatedBorders(borders, last, first, lang=lang).add_to(m)
     FlowLayer(all_years, by_year=flows_by_year, cards=records, borders=borders, first=first, last=last, year=year,
               shading=shading, view=view, title=title, lang=lang, url_state=url_state, scale=scale,
-              outlines_on_map=True).add_to(m)
+              outlines_on_map=True, events=events).add_to(m)
     return render_page(m, assets)
 
 
@@ -161,7 +176,7 @@ def borders_map_html(borders: Borders, day: dt.date | str, *, height: int | None
     """A page with the borders valid on ``day`` (polities, Kazakh oblasts, occupation zones), full tooltips."""
     from geo.borderlayer import DISPLAY_TOLERANCE, DatedBorders
 
-    m = atlas_map(title=title or f"Borders on {day}")
+    m = atlas_map(title=title or f"Borders on {day}", lang=lang)
     DatedBorders(borders, str(day), detail=True, tolerance=DISPLAY_TOLERANCE,
                  layers=("polities", "kazakh_regions", "occupation"), lang=lang).add_to(m)
     _BordersPage(str(day), VIEWS["europe"], lang).add_to(m)
@@ -273,13 +288,17 @@ def map_title(f, group: str, lang: str = "en", year: int | None = None) -> str:
 
 def flows_page(records, borders: Borders, f, group: str = "place", *, view: str = "fit", lang: str = "en",
                sources=None, shading: bool = False, limit: int = 0, year: int | None = None,
-               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None) -> str:
+               assets: AssetMode = "inline", url_state: bool = False, title: str | None = None,
+               events=True, day: dt.date | None = None) -> str:
     """The flow map of ``records`` passing the filters ``f``: the page of the app and of the HTML export.
 
     Filters, areas (:func:`geo.areas.placed`), flows per year and for the period, labels in
     ``lang``, record cards (:func:`geo.cards.record_cards`), at most ``limit`` arrows per frame
     (0: all), and with ``shading`` the Kazakhstan map: only the flows with an end in Kazakhstan,
-    its oblasts shaded by the arrivals of the year shown.
+    its oblasts shaded by the arrivals of the year shown. ``events``: the policy timeline shown in the
+    events strip: ``True`` the bundled one (``geo.dataset.bundled_dataset().events`` with its repression
+    figures), a DataFrame of events, or ``False`` for none. ``day``: one day's map (the borders valid
+    on that day, the flows of the filters' years, no year player), as each side of :func:`compare_page`.
     """
     from geo.areas import placed
     from geo.cards import record_cards
@@ -299,8 +318,103 @@ def flows_page(records, borders: Borders, f, group: str = "place", *, view: str 
         return fl.assign(origin=fl["origin"].map(lambda k: labels.get(k, k)),
                          destination=fl["destination"].map(lambda k: labels.get(k, k)))
 
-    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()}
-    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=dt.date(f.year_from, 1, 1),
-                         last=dt.date(min(f.year_to, 1950), 12, 31), all_years=relabel(aggregate(rec, group)),
+    per_year = {y: relabel(fl) for y, fl in flows_by_year(rec, years, group).items()} if day is None else {}
+    first, last = (dt.date(f.year_from, 1, 1), dt.date(min(f.year_to, 1950), 12, 31)) if day is None else (day, day)
+    return flow_map_html(borders, per_year, record_cards(rec, sources, lang), first=first,
+                         last=last, all_years=relabel(aggregate(rec, group)),
                          view=view, year=year, shading=oblast_shading(rec, years) if shading else None,
-                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state)
+                         title=title or map_title(f, group, lang), lang=lang, assets=assets, url_state=url_state,
+                         events=timeline(events, first, last, lang, sources))
+
+
+def timeline(events, first: dt.date, last: dt.date, lang: str = "en", sources=None) -> list[dict]:
+    """The events strip's cards of ``first..last``: ``events`` True (the bundled timeline), a DataFrame, or False."""
+    from geo.cards import event_cards
+
+    if events is False or events is None:
+        return []
+    repressions = None
+    if events is True:
+        from geo.dataset import bundled_dataset
+
+        ds = bundled_dataset()
+        events, repressions, sources = ds.events, ds.repressions, ds.sources if sources is None else sources
+    return event_cards(events, repressions, sources, lang, first.isoformat(), last.isoformat())
+
+
+def compare_page(records, borders: Borders, day_a: dt.date, day_b: dt.date, f=None, group: str = "place", *,
+                 lang: str = "en", sources=None, assets: AssetMode = "inline", limit: int = 0, events=True) -> str:
+    """Two dates side by side: the same area with the borders valid on each day and the flows of each day's year.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Joined records.
+    borders : Borders
+        The border layers.
+    day_a, day_b : datetime.date
+        The two days (e.g. 1 September 1939 and 22 June 1941).
+    f : Filters, optional
+        Nationalities, categories, origins and destinations to keep; its years are replaced by each day's year.
+    group, lang, sources, limit, events
+        As :func:`flows_page`.
+    assets : {"inline", "linked"}
+        ``inline``: one file that works offline (each side is a whole map page inside it).
+
+    Returns
+    -------
+    str
+        One HTML page: two maps (each an ``iframe`` of its own page, ``srcdoc``), moved and zoomed together.
+    """
+    from dataclasses import replace
+
+    from geo.flows import Filters
+    from geo.i18n import fmt_date, t
+
+    f = f or Filters(day_a.year, day_b.year)
+    sides = []
+    for day in (day_a, day_b):
+        fd = replace(f, year_from=day.year, year_to=day.year)
+        title = t("compare.side", lang, day=fmt_date(day.isoformat(), lang), year=day.year)
+        page = flows_page(records, borders, fd, group, view="fit", lang=lang, sources=sources, limit=limit,
+                          assets=assets, title=title, events=events, day=day)
+        sides.append((title, page))
+    title = t("compare.title", lang, a=fmt_date(day_a.isoformat(), lang), b=fmt_date(day_b.isoformat(), lang))
+    esc = lambda v: _html.escape(v, quote=True)  # noqa: E731
+    frames = "".join(f'<section class="side"><h2>{esc(name)}</h2><iframe title="{esc(name)}" srcdoc="{esc(page)}">'
+                     f"</iframe></section>" for name, page in sides)
+    return f"""<!DOCTYPE html>
+<html lang="{lang if lang in ("en", "ru", "kk") else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>
+<style>
+html, body {{ margin: 0; height: 100%; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; }}
+main {{ display: flex; height: 100%; }} h1 {{ position: absolute; left: -9999px; }}
+.side {{ flex: 1 1 50%; display: flex; flex-direction: column; min-width: 0; border-left: 2px solid #111; }}
+.side:first-of-type {{ border-left: none; }}
+.side h2 {{ margin: 0; padding: 4px 10px; font-size: 17px; background: #111; color: #fff; }}
+.side iframe {{ flex: 1; width: 100%; border: 0; }}
+@media (max-width: 700px) {{ main {{ flex-direction: column; }} .side {{ border-left: none; border-top: 2px solid #111; }} }}
+</style></head><body><main><h1>{esc(title)}</h1>{frames}</main>
+<script>
+// the two maps show the same area: fitted together once both are drawn, then moved and zoomed together
+(function(){{
+  const frames = [...document.querySelectorAll('iframe')];
+  const maps = () => frames.map(f => f.contentWindow && f.contentWindow.atlasMap).filter(Boolean);
+  let syncing = false;
+  function link(){{
+    const M = maps();
+    if (M.length < 2 || M.some(m => !m.map.getSize().x || !m.map.getBounds().isValid())){{ setTimeout(link, 100); return; }}
+    const c = M.map(m => m.map.getBounds());  // plain numbers: a bounds object of one page is not one of the other's
+    const b = [[Math.min(c[0].getSouth(), c[1].getSouth()), Math.min(c[0].getWest(), c[1].getWest())],
+               [Math.max(c[0].getNorth(), c[1].getNorth()), Math.max(c[0].getEast(), c[1].getEast())]];
+    M.forEach(m => m.map.fitBounds(b));
+    M.forEach((m, i) => m.map.on('moveend', () => {{
+      if (syncing) return; syncing = true;
+      const o = M[1 - i].map, ctr = m.map.getCenter();
+      o.setView([ctr.lat, ctr.lng], m.map.getZoom(), {{animate: false}}); syncing = false; }}));
+    window.compareMaps = M;
+  }}
+  window.addEventListener('load', link);
+}})();
+</script></body></html>
+"""

@@ -111,11 +111,11 @@ def test_the_state_is_read_from_the_address_with_a_note_for_what_is_not_understo
     state, notes = ui.state_from_address({"lang": ["kk"], "years": ["1937-1939"], "nat": ["Korean", "German"],
                                           "group": ["polity"], "view": ["mars"], "date": ["1941-06-01"]})
     assert state == {"lang": "kk", "years": (1937, 1939), "nat": ["Korean", "German"], "cat": [], "origin": [],
-                     "dest": [], "group": "polity", "view": "europe"}
+                     "dest": [], "group": "polity", "view": "fit"}
     assert notes == [("note.unknown_view", {"value": "'mars'"})]
     assert ui.address_of(state) == {"years": "1937-1939", "lang": "kk", "group": "polity", "nat": ["Korean", "German"]}
     back, again = ui.state_from_address({k: v if isinstance(v, list) else [v] for k, v in ui.address_of(state).items()})
-    assert back == {**state, "view": "europe"} and again == []
+    assert back == {**state, "view": "fit"} and again == []
     default, none = ui.state_from_address({})
     assert default["years"] == ui.DEFAULT_YEARS and default["lang"] == "en" and none == []
     _, bad = ui.state_from_address({"lang": ["xx"], "years": ["1900-1910"], "group": ["galaxy"]})
@@ -253,7 +253,7 @@ def test_choices_made_on_one_page_follow_through_every_page_and_a_reload(chrome,
             assert shown["years"] == (1937, 1940) and shown["nat"] == [ru["nat.Korean"]], (title, shown)
     page.reload()
     page.get_by_role("heading", name=ru["home.title"]).wait_for(timeout=60000)
-    _wait_url(page, *want)
+    _wait_url(page, *want, timeout=60000)
     kept = {"lang": "Русский", "years": (1937, 1940), "nat": [ru["nat.Korean"]]}
     assert _settled_sidebar(page, kept) == kept
     assert sb.get_by_role("radio", name=ru["view.ussr"]).is_checked()

@@ -62,7 +62,11 @@ def test_a_corrupt_records_file_is_explained_and_the_border_pages_still_work(chr
         page.goto(url + "/")
         page.get_by_text("The bundled records could not be read: movements.csv is not a text table").wait_for(timeout=60000)
         page.goto(url + "/Borders_of_a_date?date=1941-06-01")
-        page.frame_locator("iframe").first.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60000)
+        # the borders are drawn on a canvas: count the polities the map holds, as tests/test_browser.py does
+        page.frame_locator("iframe").first.locator(".leaflet-container").first.wait_for(state="attached", timeout=60000)
+        page.wait_for_function("""() => [...document.querySelectorAll('iframe')].some(f => {
+            try { const m = f.contentWindow.atlasMap; return !!m && m.polities.getLayers().length > 100; }
+            catch (e) { return false; } })""", timeout=60000)
         page.goto(url + "/Sources_and_method")
         page.get_by_text(f"Bibliography ({_n_sources()} sources)").wait_for(timeout=60000)
         page.close()

@@ -56,6 +56,9 @@ window.Atlas = (function(){
     const T = D.t || {};
     const nm = p => (D.lang && D.lang !== 'en' && p['name_' + D.lang]) || p.name || '';
     const pane = map.createPane('atlas-borders'); pane.style.zIndex = 350;
+    // names of the units of the day, above the borders and under the flows, never taking the mouse
+    const labelPane = map.createPane('atlas-labels'); labelPane.style.zIndex = 380; labelPane.style.pointerEvents = 'none';
+    const labelLayer = L.layerGroup().addTo(map);
     const B = {day: null, polities: null, kazakh: null, occupation: null, shade: null};
     function tip(p, extra){
       if (!D.detail) return tipBox([nm(p) + (p.name_modern ? ' (' + p.name_modern + ')' : ''), ...(extra || [])]);
@@ -114,6 +117,51 @@ window.Atlas = (function(){
       }
       if (B.kazakh) B.kazakh.setStyle(kzStyle);
     };
+    // ---- labels of the day's states (and Kazakh oblasts), in the page's language, placed largest first:
+    // a name is written only where its unit is wide enough on screen to hold it and it overlaps no name already
+    // placed, so labels never pile up and the small ones wait for a closer zoom
+    function bbox(f){
+      if (f._bb) return f._bb;
+      let w = 180, s = 90, e = -180, n = -90;
+      for (const poly of f.geometry.coordinates) for (const [x, y] of poly[0]){ if (x < w) w = x; if (x > e) e = x; if (y < s) s = y; if (y > n) n = y; }
+      return (f._bb = [s, w, n, e]);
+    }
+    const shown = new Map();
+    function placeLabels(){
+      const cands = [];
+      const add = (layer, cls, size) => { if (layer) layer.eachLayer(l => { const f = l.feature, p = f.properties;
+        if (!p.lp || p.kind === 'modern_outline') return;
+        const [s, w, n, e] = bbox(f), a = map.latLngToLayerPoint([n, w]), b = map.latLngToLayerPoint([s, e]);
+        const text = nm(p); if (!text) return;
+        const tw = text.length * size * (cls === 'atlas-state-label' ? 0.68 : 0.55) + 6, th = size + 4;
+        if (b.x - a.x < tw * 0.7 || b.y - a.y < th * 1.2) return;  // too small on screen for its name
+        const c = map.latLngToLayerPoint(p.lp);
+        cands.push({key: cls + '|' + p.id + '|' + text, text, cls, at: p.lp, area: (b.x - a.x) * (b.y - a.y),
+                    box: [c.x - tw / 2, c.y - th / 2, c.x + tw / 2, c.y + th / 2]}); }); };
+      add(B.polities, 'atlas-state-label', 12);
+      add(B.kazakh, 'atlas-oblast-label', 11);
+      cands.sort((x, y) => (x.cls === y.cls ? y.area - x.area : (x.cls === 'atlas-state-label' ? -1 : 1)));
+      const placed = [], want = new Map();
+      for (const c of cands){
+        if (placed.some(q => c.box[0] < q[2] && q[0] < c.box[2] && c.box[1] < q[3] && q[1] < c.box[3])) continue;
+        placed.push(c.box); want.set(c.key, c);
+      }
+      for (const [k, m] of shown) if (!want.has(k)){ labelLayer.removeLayer(m); shown.delete(k); }
+      for (const [k, c] of want) if (!shown.has(k)){
+        const box = el('div', undefined, 'atlas-label-anchor'); box.appendChild(el('span', c.text, c.cls));
+        const m = L.marker(c.at, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
+                                  interactive: false, keyboard: false, pane: 'atlas-labels'});
+        m.label = c.text; labelLayer.addLayer(m); shown.set(k, m);
+      }
+    }
+    map.on('zoomend', placeLabels);
+    // after a year step the names follow a moment later (once the borders and flows are painted), so a step stays quick
+    let pending = 0;
+    const later = () => { if (!pending) pending = setTimeout(() => { pending = 0; placeLabels(); }, 0); };
+    const setDay = B.setDay;
+    B.setDay = function(day, shade){ const before = B.day; setDay(day, shade); if (B.day !== before || !shown.size) later(); };
+    B.labelsNow = () => { if (pending){ clearTimeout(pending); pending = 0; placeLabels(); } };
+    B.labels = () => { B.labelsNow(); return [...shown.values()].map(m => m.label); };
     B.shadeColor = shadeColor;
     B.feature = (layer, id) => (lay[layer] ? lay[layer].features.find(f => f.properties.id === id) : null) || null;
     map._atlasBorders = B;
@@ -191,6 +239,13 @@ window.Atlas = (function(){
       // would overlap one already placed (the arrow's tooltip names the area in any case). Labels are kept
       // between draws and only the ones that change are added or removed (a year step moves little).
       const placedBoxes = [], want = new Map();
+      // the main places of the flows (towns at the ends of the largest arrows) are named too, after the area symbols
+      const towns = new Map();
+      for (const f of sorted){
+        if (!f.os && !f.oa){ const k = f.o + '|' + f.a; const t = towns.get(k) || [f.a, f.o, 0]; t[2] += f.w || 0; towns.set(k, t); }
+        if (!f.ds && !f.da){ const k = f.d + '|' + f.b; const t = towns.get(k) || [f.b, f.d, 0]; t[2] += f.w || 0; towns.set(k, t); }
+      }
+      const mainTowns = [...towns.values()].sort((x, y) => y[2] - x[2]).slice(0, opts.placeLabels === undefined ? 8 : opts.placeLabels);
       for (const [pt, label] of symbols.values()){
         group.addLayer(L.circleMarker(pt, {radius: R, color: '#222', weight: 1.5, dashArray: '3 2', fillColor: '#ffffff', fillOpacity: 0.7, interactive: false}));
         const c = map.latLngToContainerPoint(pt), wpx = 6.2 * label.length + 8;
@@ -198,16 +253,25 @@ window.Atlas = (function(){
         const box = left ? [c.x - R - 2 - wpx, c.y - 8, c.x - R - 2, c.y + 8] : [c.x + R + 2, c.y - 8, c.x + R + 2 + wpx, c.y + 8];
         if (placedBoxes.some(q => box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3])) continue;
         placedBoxes.push(box);
-        want.set(label + '|' + pt + '|' + left, [pt, label, left]);
+        want.set(label + '|' + pt + '|' + left, [pt, label, left, R + 2]);
+      }
+      for (const [pt, label] of mainTowns){
+        const c = map.latLngToContainerPoint(pt), wpx = 6.2 * label.length + 8, r = 4;
+        const left = c.x + r + 2 + wpx > map.getSize().x && c.x - r - 2 - wpx > 0;
+        const box = left ? [c.x - r - 2 - wpx, c.y - 8, c.x - r - 2, c.y + 8] : [c.x + r + 2, c.y - 8, c.x + r + 2 + wpx, c.y + 8];
+        if (placedBoxes.some(q => box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3])) continue;
+        placedBoxes.push(box);
+        group.addLayer(L.circleMarker(pt, {radius: 2.5, color: '#111', weight: 1, fillColor: '#111', fillOpacity: 1, interactive: false}));
+        want.set('town|' + label + '|' + pt + '|' + left, [pt, label, left, r + 2]);
       }
       for (const [k, t] of labels) if (!want.has(k)){ map.removeLayer(t); labels.delete(k); }
-      for (const [k, [pt, label, left]] of want) if (!labels.has(k)){
+      for (const [k, [pt, label, left, off]] of want) if (!labels.has(k)){
         // a zero-sized marker at the point with the text beside it: nothing is measured, so no forced layout
         const box = el('div', undefined, 'atlas-area-label-anchor');
-        const text = el('span', label, 'atlas-area-label'); text.style[left ? 'right' : 'left'] = (R + 2) + 'px'; box.appendChild(text);
+        const text = el('span', label, 'atlas-area-label'); text.style[left ? 'right' : 'left'] = off + 'px'; box.appendChild(text);
         const t = L.marker(pt, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
                                 interactive: false, keyboard: false});
-        t.addTo(map); labels.set(k, t);
+        t.label = label; t.addTo(map); labels.set(k, t);
       }
       return sorted.length;
     }
@@ -218,7 +282,7 @@ window.Atlas = (function(){
             // for tests: each arrow's figure and drawn width, its path, and the outlines shown while one is hovered
             widths: () => group.getLayers().filter(l => l.feature).map(l => [l.feature.w, l.options.weight]),
             paths: () => group.getLayers().filter(l => l.feature).map(l => l.getLatLngs().map(p => [p.lat, p.lng])),
-            highlighted: () => hi.getLayers().length};
+            highlighted: () => hi.getLayers().length, labels: () => [...labels.values()].map(t => t.label)};
   }
 
   // ---- the legend: categories, the one width scale, ranges, areas, your records, shading ---------------
@@ -273,6 +337,62 @@ window.Atlas = (function(){
     }
   }
 
+  // ---- for screen readers and keyboards: the map in one sentence, its arrows as a list, keys from the page --
+  // "1937: 171,781 people on 3 routes; largest: Far East → Kazakhstan, 95,256."
+  function figure(D, f){
+    const fmt = n => Math.round(n).toLocaleString(D.locale);
+    if (!(f.w > 0)) return D.t['map.count_unknown'];
+    if (!(f.p > 0) && f.hi > f.lo) return (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
+    return (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
+  }
+  function summary(D, list, period){
+    const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
+    if (!list.length) return fill(T['map.summary_none'], {period: period});
+    let people = 0, unknown = 0, approx = false, big = list[0];
+    const routes = new Set();
+    for (const f of list){ people += f.p; unknown += f.u; approx = approx || !!f.ap; routes.add(f.o + '\u2192' + f.d); if (f.w > big.w) big = f; }
+    return fill(T[routes.size > 1 ? 'map.summary' : 'map.summary_one'], {period: period, people: (approx ? '~' : '') + fmt(people), routes: routes.size,
+                                   route: big.o + ' \u2192 ' + big.d, n: figure(D, big)})
+      + (unknown ? fill(T['map.summary_unknown'], {n: unknown}) : '');
+  }
+  // the drawn arrows as buttons, largest first; each opens the record panel as a click on its arrow does
+  function flowList(D, target, list, open){
+    target.replaceChildren();
+    for (const f of [...list].sort((x, y) => y.w - x.w)){
+      const li = el('li'), b = el('button', f.o + ' \u2192 ' + f.d + ' \u00b7 ' + (D.catLabels[f.c] || f.c) + ' \u00b7 ' + figure(D, f), 'atlas-flow-item');
+      b.type = 'button'; b.onclick = () => open(f); li.appendChild(b); target.appendChild(li);
+    }
+  }
+  // the page that embeds the map (the app, same origin) passes on the arrow keys while nothing that takes keys has
+  // focus there, so the years or scenes step as soon as the page is open, not only after a click into the map
+  function forwardKeys(name, keys, handler){
+    let P; try { P = window.parent.document; } catch (e) { return; }
+    if (!P || P === document) return;
+    if (P[name]) P.removeEventListener('keydown', P[name]);
+    P[name] = e => {
+      const fe = window.frameElement;
+      if (!fe || !fe.isConnected){ P.removeEventListener('keydown', P[name]); return; }  // a rerun replaced this map
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !keys.includes(e.key)) return;
+      const t = e.target;
+      if (t && t !== P.body && t !== P.documentElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(t.tagName)
+          || (t.closest && t.closest('[role=slider],[role=listbox],[role=combobox],[role=tablist],[role=grid],[role=menu],[data-testid=stDataFrame]')))) return;
+      handler(e);
+    };
+    P.addEventListener('keydown', P[name]);
+  }
+
+  // an event of the policy timeline in the record panel: title, date and kind, summary, figures, place, sources as citations
+  function showEvent(R, D, e){
+    const T = D.t; R.replaceChildren();
+    R.appendChild(el('h3', e.title));
+    R.appendChild(el('div', e.date + ' \u00b7 ' + e.kind_label, 'atlas-muted'));
+    if (e.summary) R.appendChild(el('p', e.summary));
+    if (e.figures.length){ R.appendChild(el('b', T['map.event_figures'])); for (const f of e.figures) R.appendChild(el('div', '\u2022 ' + f, 'atlas-cite')); }
+    if (e.place) R.appendChild(el('div', fill(T[e.place.area ? 'map.event_place_area' : 'map.event_place'], {name: e.place.name}), 'atlas-muted'));
+    R.appendChild(el('b', T['map.sources']));
+    for (const c of e.sources) R.appendChild(el('div', '\u2022 ' + c, 'atlas-cite event-cite'));
+  }
+
   // ---- views: fit the drawn flows, or a preset; never zoomed out past the world ------------------------
   function limitToWorld(map){
     const fit = () => { const w = map.getSize().x || 1; map.setMinZoom(Math.max(0, Math.ceil(Math.log2(w / 256) * 4) / 4)); };
@@ -292,5 +412,5 @@ window.Atlas = (function(){
   }
 
   return {decodeGeom, decodeLayer, el, tipBox, validOn, fill, bezier, curve, cutStart, arrowHead,
-          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds};
+          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds, figure, summary, flowList, forwardKeys, showEvent};
 })();
