@@ -200,7 +200,9 @@ def test_rank_puts_the_kept_first_and_the_earliest_passed_over_last():
 
 def test_the_rule_order_is_documented():
     names = [r.__name__ for r in RULES]
-    assert names[:4] == ["user_decision", "region_named_in_text", "name_not_yet_given", "focus_region"]
+    assert names[:6] == ["user_decision", "region_named_in_text", "close_spellings", "exonym_of_a_larger_namesake",
+                         "name_not_yet_given", "focus_region"]
+    assert names.index("alias_against_own_name") == names.index("much_larger_place") - 1
     assert all(r.__doc__ and len(r.__doc__) > 80 for r in RULES)
 
 

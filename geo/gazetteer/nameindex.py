@@ -18,6 +18,37 @@ FUZZY_MIN_POPULATION = 15_000
 SOURCE_RANK = {"user": 0, "curated": 1, "exact": 2, "alternate": 3, "hinted": 4}
 
 
+#: Letters one may write for another by a slip of the ear or the pen: vowels for vowels (reduced, unstressed),
+#: voiced for voiceless consonants, and the letters transliterations exchange (j/i/y, c/k/q, c/s/z, v/w/f).
+#: A spelling match may change a letter only within one of these classes; it may drop, add or swap letters
+#: freely. ``Bijskas`` (Lithuanian for Biysk) is not a slip of ``Birskas`` (Birsk): j and r are no such pair.
+SLIP_CLASSES: tuple[str, ...] = (
+    "aeiouyäöüıə", "ijy", "bp", "dt", "gkq", "ckq", "csz", "vwf", "gh", "xh",
+    "аеёиоуыэюяй", "ьъ", "бп", "дт", "гк", "зс", "вф", "жш", "цс", "иыій", "еэє",
+)
+
+
+def plausible_slip(written: str, known: str) -> bool:
+    """Whether ``written`` can be a slip for ``known``: every changed letter (apart from two swapped
+    neighbours) stays within one of :data:`SLIP_CLASSES`; letters added or dropped are always plausible."""
+    from rapidfuzz.distance import Levenshtein
+
+    ops = [op for op in Levenshtein.editops(written, known) if op.tag == "replace"]
+    i = 0
+    while i < len(ops):
+        a = ops[i]
+        b = ops[i + 1] if i + 1 < len(ops) else None
+        if (b is not None and b.src_pos == a.src_pos + 1 and b.dest_pos == a.dest_pos + 1
+                and written[a.src_pos] == known[b.dest_pos] and written[b.src_pos] == known[a.dest_pos]):
+            i += 2  # two neighbours swapped
+            continue
+        x, y = written[a.src_pos], known[a.dest_pos]
+        if not any(x in c and y in c for c in SLIP_CLASSES):
+            return False
+        i += 1
+    return True
+
+
 class _Coded:
     """A text column of the entries as codes into its distinct values; ``column[p]`` is the text."""
 
@@ -144,8 +175,9 @@ class NameIndex:
 
         A slip is one letter inserted, dropped, changed or two swapped (optimal string alignment
         distance) for names of up to 9 letters, two for longer ones; names under 6 letters get
-        none (``Zager`` is not ``Eger``). A Cyrillic name is compared with the Cyrillic keys and,
-        transliterated, with the Latin ones; a Latin name (a Kazakh Latin one also in the
+        none (``Zager`` is not ``Eger``); a changed letter must be one a writer may put for the other
+        (:func:`plausible_slip`: a vowel for a vowel, ``d`` for ``t`` ...). A Cyrillic name is
+        compared with the Cyrillic keys and, transliterated, with the Latin ones; a Latin name (a Kazakh Latin one also in the
         Russian-style reading) with the Latin keys; other scripts get none.
         """
         from rapidfuzz import fuzz, process
@@ -159,6 +191,8 @@ class NameIndex:
             edits = 1 if letters <= 9 else 2
             for k, dist, _ in process.extract(q, self._fuzzy_keys(which), scorer=OSA.distance, score_cutoff=edits,
                                               limit=limit):
+                if not plausible_slip(q, k):
+                    continue
                 score = float(fuzz.ratio(q, k))
                 if k not in best or (dist, -score) < (best[k][1], -best[k][0]):
                     best[k] = (score, int(dist))

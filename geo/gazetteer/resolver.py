@@ -21,6 +21,7 @@ the other end can matter, once per distinct (name, year, state of the other end)
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -35,17 +36,24 @@ import pandas as pd
 from geo.borders import Borders
 from geo.gazetteer.nameindex import SOURCE_RANK, NameIndex
 from geo.gazetteer.regions import REPUBLIC_CAPITALS, RegionResolver
-from geo.gazetteer.rules import RULES, Candidate, Context, Focus, decide, km, rank
+from geo.gazetteer.rules import DOMINANCE, RULES, Candidate, Context, Focus, decide, km, rank
 from geo.gazetteer.sources import (
     HINTED,
     atlas_area,
+    camp_entries,
     curated_entries,
     geonames_entries,
     geonames_points,
+    renamed_entries,
     supplement_entries,
 )
 from geo.names import key, region_key, translit
-from geo.paths import MOVEMENTS_DIR
+from geo.paths import MOVEMENTS_DIR, ROOT
+
+#: The table of renamed towns of the former USSR: which place bore a name in which years.
+RENAMES = ROOT / "data" / "gazetteer" / "renames.csv"
+#: The GULAG camps of the USSR after Memorial's directory (1998): scripts/extract_gulag_camps.py.
+CAMPS = ROOT / "data" / "gazetteer" / "camps.csv"
 
 #: Entries of two sources closer than this (km) are the same place (a curated row and its GeoNames twin).
 SAME_PLACE_KM = 25.0
@@ -150,6 +158,9 @@ class Gazetteer:
     def __init__(self, entries: pd.DataFrame, borders: Borders | None = None,
                  focus: Focus | str | None = DEFAULT_FOCUS_NAME) -> None:
         self.index = NameIndex(entries)
+        ix = self.index
+        #: places with at least one dated name (whose notes name the name of the era)
+        self._dated_places = frozenset(ix.place_id.array()[~(np.isnan(ix.valid_from) & np.isnan(ix.valid_to))])
         self.borders = borders
         self.focus = parse_focus(focus)
         self.regions: RegionResolver | None = None
@@ -253,6 +264,8 @@ class Gazetteer:
         if not len(positions):
             return _Analysis(text, "none", main, hint, note=note or "not in the gazetteer")
         cands = self._candidates(positions, key_list=self._keys_of(main), how=how)
+        if not how:
+            cands += self._larger_namesakes(main, cands)
         a = _Analysis(text, "names", main, hint, cands, note)
         bounds: set[float] = set()
         for c in cands:
@@ -328,30 +341,56 @@ class Gazetteer:
         out = []
         for g in groups:
             q = g[0]
-            dated = [p for p in g if ix.source_kind[p] in ("curated", "user")
-                     and not (math.isnan(ix.valid_from[p]) and math.isnan(ix.valid_to[p]))]
+            dated = [p for p in g if not (math.isnan(ix.valid_from[p]) and math.isnan(ix.valid_to[p]))]
             undated_curated = [p for p in g if ix.source_kind[p] in ("curated", "user") and p not in dated]
             uses = () if undated_curated or not dated else tuple(sorted({(ix.valid_from[p], ix.valid_to[p]) for p in dated}))
             kind = str(ix.source_kind[q])
             reading = str(ix.reading[g[0]]) if all(ix.reading[p] for p in g) else ""
+            spelled = frozenset(str(ix.keys[p]) for p in g) if how.startswith("fuzzy") else frozenset()
             out.append(Candidate(
                 place_id=str(ix.place_id[q]), name=str(ix.name[q]), country=str(ix.country[q]),
                 lat=float(ix.lat[q]), lon=float(ix.lon[q]), population=float(max(ix.population[p] for p in g)),
                 kind=str(ix.kind[q]), match=how or ("exact" if kind == HINTED else kind),
                 curated=kind in ("curated", "user"), uses=uses,
-                positions=tuple(g), reading=reading))
+                positions=tuple(g), reading=reading, spelled=spelled))
         return out
 
+    def _larger_namesakes(self, text: str, cands: list[Candidate]) -> list[Candidate]:
+        """Places 25 times larger than every candidate, in the focus region, that bear a name one spelling
+        slip from ``text`` which is also a name of a candidate (see
+        :func:`geo.gazetteer.rules.exonym_of_a_larger_namesake`). Looked for only when every candidate
+        has the name as an undated GeoNames alternate name (an exonym or former name)."""
+        from rapidfuzz.distance import OSA
+
+        if not cands or any(c.match != "alternate" or c.curated or c.uses or c.reading for c in cands):
+            return []
+        ix, q = self.index, key(text)
+        biggest = max(max(c.population for c in cands), 1.0)
+        mine = {c.place_id for c in cands}
+        out: dict[str, Candidate] = {}
+        for c in cands:
+            own = {str(ix.keys[p]) for p in ix.place_entries(c.place_id) if not ix.reading[p]}
+            for k in own:
+                if k == q or len(k.replace(" ", "")) < 4 or OSA.distance(q, k, score_cutoff=1) > 1:
+                    continue
+                pos = [int(p) for p in ix.by_key(k) if ix.place_id[int(p)] not in mine
+                       and ix.source_kind[int(p)] != HINTED and ix.population[int(p)] >= DOMINANCE * biggest
+                       and (not self.focus.active or self.focus.contains(ix.country[int(p)]))
+                       and all(km((ix.lat[int(p)], ix.lon[int(p)]), (x.lat, x.lon)) > SAME_PLACE_KM for x in cands)]
+                for r in self._candidates(np.array(pos, dtype=np.int64), {k}, how=""):
+                    out.setdefault(r.place_id, dataclasses.replace(r, namesake_of=k))
+        return list(out.values())
+
     def _era_names(self, c: Candidate) -> list[tuple[float, float, str]]:
-        """The dated names of a curated place: (from, to, name) — for the note on a modern name."""
-        if not c.curated:
+        """The dated names of a place (curated list, user, table of renamed towns): (from, to, name) — for
+        the note on a modern name."""
+        if c.place_id not in self._dated_places:
             return []
         ix = self.index
-        pos = ix.place_entries(c.place_id)
         out = []
         src = ix.entries
-        for p in pos:
-            if ix.source_kind[p] in ("curated", "user") and not (math.isnan(ix.valid_from[p]) and math.isnan(ix.valid_to[p])):
+        for p in ix.place_entries(c.place_id):
+            if not ix.reading[p] and not (math.isnan(ix.valid_from[p]) and math.isnan(ix.valid_to[p])):
                 out.append((float(ix.valid_from[p]), float(ix.valid_to[p]), str(src.at[p, "key"])))
         return out
 
@@ -470,7 +509,7 @@ class Gazetteer:
         """The rules' context; ``state`` is the other end's polity, or a (polity, union republic) pair."""
         polity, republic = state if isinstance(state, tuple) else (state, None)
         ctx = Context(year=year, hint=a.hint, focus=self.focus, other_polity=polity or None,
-                      other_republic=republic or None)
+                      other_republic=republic or None, name=key(a.main))
         if a.hint:
             ctx.hint_matches = self._hint_matcher(a.hint)
             ctx.hint_point = self._hint_point(a.hint)
@@ -542,7 +581,7 @@ class Gazetteer:
         """The written form of one of a place's names, from its key."""
         src = self.index.entries
         for p in self.index.place_entries(c.place_id):
-            if src.at[p, "key"] == k and self.index.source_kind[p] in ("curated", "user"):
+            if src.at[p, "key"] == k and self._written(p) != k:
                 return str(self._written(p))
         return k
 
@@ -770,8 +809,11 @@ def _country_names(iso2: str) -> tuple[str, ...]:
 
 
 def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR / "places.csv",
-                   supplement: pd.DataFrame | None = None, focus: Focus | str | None = DEFAULT_FOCUS_NAME) -> Gazetteer:
-    """The gazetteer: a user's supplement (first), the curated places, GeoNames, the Kazakh oblasts.
+                   supplement: pd.DataFrame | None = None, focus: Focus | str | None = DEFAULT_FOCUS_NAME,
+                   renames: Path | None = RENAMES, camps: Path | None = CAMPS) -> Gazetteer:
+    """The gazetteer: a user's supplement (first), the curated places, the dated names of renamed towns
+    (``renames``, see :func:`geo.gazetteer.sources.renamed_entries`), the GULAG camps of the USSR (``camps``,
+    see :func:`geo.gazetteer.sources.camp_entries`), GeoNames, the Kazakh oblasts.
 
     GeoNames entries of a place the curated list links (by ``geonameid``) are kept as names of
     the curated place, so its GeoNames alternate names still find it.
@@ -779,6 +821,7 @@ def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR 
     gn = geonames_entries()
     linked = pd.read_csv(places, dtype=str, keep_default_na=False)
     curated = curated_entries(places, geonames_points(gn, [int(g) for g in linked["geonameid"] if g]))
+    renamed = _renamed(gn, linked, curated, renames)
     link = {f"gn:{g}": r for g, r in zip(linked["geonameid"], linked.index) if g}
     if link:
         taken = gn["place_id"].isin(link)
@@ -793,9 +836,39 @@ def load_gazetteer(borders: Borders | None = None, places: Path = MOVEMENTS_DIR 
         dated = set(zip(curated["place_id"], curated["key"]))
         sub = sub[[(p, k) not in dated for p, k in zip(sub["place_id"], sub["key"])]]
         gn = pd.concat([sub, gn[~taken]], ignore_index=True)
+    if len(renamed):  # a dated name overrides GeoNames' undated use of the same key for the same place
+        near = gn["place_id"].isin(set(renamed["place_id"])).to_numpy()  # only these rows can be taken
+        sub = gn[near]
+        first = sub.drop_duplicates("place_id").set_index("place_id")
+        renamed["country"] = first["country"].reindex(renamed["place_id"]).fillna("").to_numpy()
+        renamed["admin1"] = first["admin1"].reindex(renamed["place_id"]).fillna("").to_numpy()
+        taken = set(zip(renamed["place_id"], renamed["key"]))
+        drop = np.zeros(len(gn), dtype=bool)
+        drop[np.flatnonzero(near)] = [(p, k) in taken for p, k in zip(sub["place_id"], sub["key"])]
+        gn = gn[~drop]
     parts = [supplement_entries(supplement)] if supplement is not None and len(supplement) else []
-    parts += [curated, gn]
-    return Gazetteer(pd.concat(parts, ignore_index=True), borders, focus)
+    parts += [curated, renamed]
+    if camps is not None and Path(camps).exists():
+        camp = camp_entries(Path(camps))
+        # a camp's other name that is also a name of a populated place (Bautzen, Torgau, Лесной) is the place's
+        keys = gn["key"]
+        named = set(keys[keys.isin(set(camp["key"]))])  # the big column's isin of a small set is fast
+        shared = (camp["source_kind"] == "alternate").to_numpy() & camp["key"].isin(named).to_numpy()
+        parts.append(camp[~shared])
+    parts.append(gn)
+    return Gazetteer(pd.concat([p for p in parts if len(p)], ignore_index=True), borders, focus)
+
+
+def _renamed(gn: pd.DataFrame, linked: pd.DataFrame, curated: pd.DataFrame, path: Path | None) -> pd.DataFrame:
+    """The dated names of the table of renamed towns, less the names the curated list already dates or
+    gives for the same place (the curated row is the authority on its own place)."""
+    if path is None or not Path(path).exists():
+        return pd.DataFrame(columns=curated.columns)
+    ids = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")["geonameid"]
+    link = {int(g): i for g, i in zip(linked["geonameid"], linked["id"]) if g}
+    dated = renamed_entries(Path(path), geonames_points(gn, [int(g) for g in ids if g]), link)
+    own = set(zip(curated["place_id"], curated["key"]))
+    return dated[[(p, k) not in own for p, k in zip(dated["place_id"], dated["key"])]].reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)

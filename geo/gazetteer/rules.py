@@ -24,6 +24,8 @@ DOMINANCE = 25.0
 HINT_KM = 150.0
 #: GeoNames places under this many people are villages and settlements (see atlas_place_over_village).
 VILLAGE_POPULATION = 15_000
+#: An alternate name of this many letters or fewer is too short to choose a place by (see alias_against_own_name).
+SHORT_ALIAS_LETTERS = 3
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -75,6 +77,8 @@ class Candidate:
     uses: tuple[tuple[float, float], ...] = ()  # years this name was in use for this place; () = not dated
     reading: str = ""  # set when the name met this place only through the Latin reading of another script
     positions: tuple[int, ...] = ()  # its entries in the name index
+    spelled: frozenset[str] = frozenset()  # for a spelling match: the keys (spellings) it was matched through
+    namesake_of: str = ""  # set on a larger place added because the name is also a spelling of its name
 
     def status(self, year: int | None) -> str:
         """``then`` (this name was in use in ``year``), ``before`` (a former name), ``later``
@@ -109,6 +113,7 @@ class Context:
     other_republic: str | None = None  # the Soviet union republic holding the other end on the date
     republic_of: Callable[[Candidate], str] | None = None  # the union republic holding a candidate on the date
     focus: Focus | None = None
+    name: str = ""  # the name as looked up (without the hint)
 
 
 Rule = Callable[[list[Candidate], Context], "tuple[list[Candidate], str] | None"]
@@ -139,6 +144,31 @@ def region_named_in_text(cands: list[Candidate], ctx: Context) -> tuple[list[Can
         if kept:
             return kept, f"the place named in the text ({ctx.hint}), within {HINT_KM:.0f} km"
     return [], f"the text adds {ctx.hint!r}, which fits none of the candidates"
+
+
+def close_spellings(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """Close spellings of different names. When a name is found only by spelling (one slip away) and it
+    is equally close to two different names (``Pavlodarr``-like slips of two towns), no rule may pick one
+    of them by size or region: a spelling match is weak evidence, and two equally close ones are none.
+    The rules stop and the name is reported ambiguous with both (unless the text named a region)."""
+    spelled = [c.spelled for c in cands if c.spelled]
+    if len(spelled) < 2 or not any(a.isdisjoint(b) for i, a in enumerate(spelled) for b in spelled[i + 1:]):
+        return None
+    return [], "the name is one slip from several different names: " + ", ".join(sorted(set().union(*spelled)))
+
+
+def exonym_of_a_larger_namesake(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """An exonym that may mean a larger namesake. When a name is known only as an alternate (foreign or
+    former) name of a place, and it is also a spelling of a name borne by a place 25 times larger in the
+    focus region (Hungarian ``Rosztov`` is listed for Rostov Veliky, and is a spelling of ``Rostov``, which
+    is also Rostov-on-Don), the alternate name is no evidence between them: the rules stop and the name is
+    reported ambiguous with both (unless the text named a region). The larger place is among the
+    candidates only for this rule (see :class:`~geo.gazetteer.resolver.Gazetteer`)."""
+    larger = [c for c in cands if c.namesake_of]
+    if not larger:
+        return None
+    return [], ("an alternate name that is also a spelling of " + ", ".join(
+        sorted({f"'{c.namesake_of}' ({c.label()})" for c in larger})))
 
 
 def name_not_yet_given(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
@@ -230,14 +260,21 @@ def name_in_use_on_the_date(cands: list[Candidate], ctx: Context) -> tuple[list[
     """The name of the date. When the curated list shows that a candidate bore this name on the
     record's date (Yekaterinburg was Sverdlovsk 1924-1991) and the other candidates are smaller
     namesakes whose names are not dated (a Ukrainian town later called Sverdlovsk), the dated
-    one is kept. A larger undated namesake is never passed over this way."""
+    one is kept. A larger undated namesake is never passed over this way. A name dated only by the
+    table of renamed towns (whose rows are read place by place, not checked against namesakes) passes
+    over undated villages only, never an undated town of 15,000 people or more: a town that GeoNames
+    lists under that name may have borne it on the date too (Vladikavkaz was Ordzhonikidze 1931-1944;
+    so, for some years, was Yenakiieve)."""
     if ctx.year is None:
         return None
     then = [c for c in cands if c.status(ctx.year) == "then"]
     rest = [c for c in cands if c.status(ctx.year) != "then"]
     if not then or not rest or max(c.population for c in rest) > max(c.population for c in then):
         return None
-    return then, "the curated list dates this name to the record's date for it"
+    if not all(c.curated for c in then) and any(
+            c.status(ctx.year) == "undated" and c.population >= VILLAGE_POPULATION for c in rest):
+        return None  # dated only by the table of renamed towns, which is not checked against namesakes
+    return then, "a dated name (curated list or table of renamed towns) was in use on the record's date"
 
 
 def bears_the_name_today(c: Candidate) -> bool:
@@ -267,6 +304,33 @@ def own_name_over_alias(cands: list[Candidate], ctx: Context) -> tuple[list[Cand
     if ctx.year is not None and any(c.status(ctx.year) == "then" for c in others):
         return None
     return [keep], "the one place that has this name today, over places that have it only as another or former name"
+
+
+def alias_against_own_name(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
+    """A weak alternate name against a place's own name. When one candidate bears the name as its own
+    (GeoNames' main name, a curated or user name) and another, at least as large, has it only as an
+    undated alternate name that is either very short (3 letters or fewer: ``Erl``, one of Erenhot's
+    alternate names, against the Austrian village Erl) or the name of a place outside the focus region
+    against a place inside it, population is no evidence between them: the rules stop and the name is
+    reported ambiguous with both. A dated alternate name (a documented former name) is not weak."""
+    own = [c for c in cands if c.match in ("exact", "curated", "user") and not c.reading]
+    if not own:
+        return None
+    letters = len(ctx.name.replace(" ", "")) if ctx.name else 99
+    focus = ctx.focus if ctx.focus is not None and ctx.focus.active else None
+
+    def weak(c: Candidate) -> bool:
+        if c.match != "alternate" or c.curated or c.uses:
+            return False
+        abroad = focus is not None and not focus.contains(c.country) and any(focus.contains(o.country) for o in own)
+        return abroad or letters <= SHORT_ALIAS_LETTERS
+
+    weak_ones = [c for c in cands if weak(c) and c.population >= max(o.population for o in own)]
+    if not weak_ones:
+        return None
+    return [], ("only an alternate name of " + ", ".join(c.label() for c in weak_ones)
+                + (" (a name of 3 letters or fewer)" if letters <= SHORT_ALIAS_LETTERS else " outside the focus region")
+                + ", against the own name of " + ", ".join(c.label() for c in own))
 
 
 def much_larger_place(cands: list[Candidate], ctx: Context) -> tuple[list[Candidate], str] | None:
@@ -308,10 +372,11 @@ def republic_of_the_other_end(cands: list[Candidate], ctx: Context) -> tuple[lis
 
 
 #: The rules, in the order they are tried.
-RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, name_not_yet_given, focus_region,
+RULES: tuple[Rule, ...] = (user_decision, region_named_in_text, close_spellings, exonym_of_a_larger_namesake,
+                           name_not_yet_given, focus_region,
                            atlas_place_over_village, town_name_over_village_alias, town_over_villages,
                            own_name_over_reading,
-                           name_in_use_on_the_date, own_name_over_alias,
+                           name_in_use_on_the_date, own_name_over_alias, alias_against_own_name,
                            much_larger_place, state_of_the_other_end, republic_of_the_other_end,
                            much_larger_place)
 # much_larger_place runs twice: before the other end (Berlin, Germany, not a Russian village called Berlin,

