@@ -353,7 +353,7 @@ def _site(args: argparse.Namespace) -> int:
     from geo.site import FIRST_VIEW_BUDGET, TOTAL_BUDGET, build_site
 
     try:
-        report = build_site(args.out, measure=not args.no_browser)
+        report = build_site(args.out)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -436,8 +436,6 @@ def main(argv: list[str] | None = None) -> int:
     pr.set_defaults(func=_prepare)
     si = sub.add_parser("site", help="the bundled atlas as a static site (en, ru, kk) any web server can serve")
     si.add_argument("--out", type=Path, required=True, help="folder to write (emptied first; must hold a site or nothing)")
-    si.add_argument("--no-browser", action="store_true",
-                    help="count the first view from the files it loads instead of measuring it in Chromium")
     si.set_defaults(func=_site)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -413,14 +413,17 @@ main {{ display: flex; height: 100%; }} h1 {{ position: absolute; left: -9999px;
 (function(){{
   const frames = [...document.querySelectorAll('iframe')];
   const maps = () => frames.map(f => f.contentWindow && f.contentWindow.atlasMap).filter(Boolean);
-  let syncing = false;
+  let syncing = false, lastSizes = '';
   function link(){{
     const M = maps();
     if (M.length < 2 || M.some(m => !m.map.getSize().x || !m.map.getBounds().isValid())){{ setTimeout(link, 100); return; }}
+    // wait until the frames keep their size: a map refits itself when its frame is resized, which would undo the fit
+    const sizes = frames.map(f => f.clientWidth + 'x' + f.clientHeight).join();
+    if (sizes !== lastSizes){{ lastSizes = sizes; setTimeout(link, 250); return; }}
     const c = M.map(m => m.map.getBounds());  // plain numbers: a bounds object of one page is not one of the other's
     const b = [[Math.min(c[0].getSouth(), c[1].getSouth()), Math.min(c[0].getWest(), c[1].getWest())],
                [Math.max(c[0].getNorth(), c[1].getNorth()), Math.max(c[0].getEast(), c[1].getEast())]];
-    M.forEach(m => m.map.fitBounds(b));
+    M.forEach(m => m.map.fitBounds(b, {{animate: false}}));  // no animation: one ending later would undo a move made meanwhile
     M.forEach((m, i) => m.map.on('moveend', () => {{
       if (syncing) return; syncing = true;
       const o = M[1 - i].map, ctr = m.map.getCenter();

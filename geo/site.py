@@ -66,13 +66,12 @@ class SiteReport:
     total_bytes: int
     first_view_bytes: int
     first_view_files: list[str]
-    measured_in: str = "files"
 
     def lines(self) -> list[str]:
         return [f"site written to {self.out}",
                 f"total size: {self.total_bytes:,} bytes ({self.total_bytes / 1048576:.2f} MiB; budget 15 MiB)",
                 f"first view of /en/: {self.first_view_bytes:,} bytes ({self.first_view_bytes / 1024:.0f} KiB; "
-                f"budget 600 KiB; counted {self.measured_in})"]
+                f"budget 600 KiB; the files it loads: what Chromium receives is python benchmarks/bench_site.py)"]
 
 
 def words(lang: str) -> dict[str, str]:
@@ -498,14 +497,14 @@ def copy_assets(out: Path) -> None:
             shutil.copyfile(p, target / "site" / p.name)
 
 
-def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, measure: bool = True, dataset=None,
+def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, dataset=None,
                pages: tuple[str, ...] | None = None) -> SiteReport:
     """Write the static site into ``out`` (emptied first) and return its sizes.
 
     ``dataset``: the :class:`geo.dataset.Dataset` to publish (the bundled one by default). ``pages``: only
     these files of :data:`PAGES` (all by default; the flows page is always written, the sizes are counted
-    from it). ``measure``: count the first view in Chromium (Playwright and ``/usr/bin/chromium``) when
-    they are there; otherwise, and always as a check, the bytes of the files the first view loads.
+    from it). The first view is counted as the bytes of the files it loads; what Chromium receives for it
+    (headers included) is measured by ``python benchmarks/bench_site.py`` and asserted by the site's tests.
     """
     from geo import load_borders
     from geo.dataset import bundled_dataset
@@ -557,12 +556,7 @@ def build_site(out: Path | str, langs: tuple[str, ...] = LANGS, *, measure: bool
     (out / "index.html").write_text(root_index(), encoding="utf-8")
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     files = first_view_files(out, index)
-    report = SiteReport(out, total, sum((out / f).stat().st_size for f in files), files)
-    if measure and "en" in langs:
-        measured = measure_first_view(out)
-        if measured is not None:
-            report.first_view_bytes, report.measured_in = measured, "in Chromium (bytes received, uncompressed server)"
-    return report
+    return SiteReport(out, total, sum((out / f).stat().st_size for f in files), files)
 
 
 def first_view_files(out: Path, index: dict[str, list[str]]) -> list[str]:
@@ -575,47 +569,6 @@ def first_view_files(out: Path, index: dict[str, list[str]]) -> list[str]:
     files.append(f"en/data/flows/{year}.json")
     files += [f"data/borders/{d}.json" for d in index[f"{year}-07-01"]]
     return list(dict.fromkeys(files))
-
-
-def measure_first_view(out: Path) -> int | None:
-    """Bytes Chromium receives for the first view of ``/en/`` served by ``python -m http.server``, or None
-    when Playwright or Chromium is missing."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    with serve(out) as base, sync_playwright() as p:
-        br = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        try:
-            return first_view_bytes(br, base + "en/")
-        finally:
-            br.close()
-
-
-#: Chromium's flags for measuring (as the tests launch it).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def first_view_bytes(browser, url: str) -> int:
-    """Bytes received (headers and bodies, as Chromium's network log counts them) until the first map of
-    ``url`` is drawn and the network is idle; a fresh context, so nothing comes from a cache."""
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
-    try:
-        page = ctx.new_page()
-        cdp = ctx.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        got: dict[str, float] = {}
-        cdp.on("Network.loadingFinished", lambda e: got.__setitem__(e["requestId"], e["encodedDataLength"]))
-        page.goto(url, wait_until="networkidle")
-        page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn && window.atlasMap.drawn().length > 0")
-        page.wait_for_load_state("networkidle")
-        return int(sum(got.values()))
-    finally:
-        ctx.close()
 
 
 class serve:

@@ -45,6 +45,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation(chrome, app_url, pa
     if is_map:
         page.locator("[data-testid=stMain] iframe").first.wait_for(timeout=60000)
         page.wait_for_timeout(1500)
+    # Streamlit fades the elements of a run being replaced (data-stale); their contrast is not the page's
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30000)
     found, checked = {}, 0
     for f in page.frames:
         try:
@@ -132,6 +134,7 @@ def test_every_arrow_is_in_the_keyboard_list_and_opens_the_same_records(chrome):
     drawn = page.evaluate("() => window.atlasMap.drawn().length")
     page.click("#flowlist-box > summary")
     items = page.locator("#flowlist button")
+    items.first.wait_for(timeout=10000)  # the list is built when the box opens (its toggle event comes after the click)
     assert items.count() == drawn == 3
     assert "~400,000" in items.nth(0).inner_text()  # largest first, "approximately" kept
     items.nth(1).focus()

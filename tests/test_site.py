@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,13 @@ from geo.site import (
     SITE_STATIC,
     TOTAL_BUDGET,
     build_site,
-    first_view_bytes,
     groups_on,
     markdown_blocks,
     serve,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from bench_site import first_view_bytes
 
 PAYLOADS = [p for p in (Path(__file__).parent / "xss" / "payloads.txt").read_text("utf-8").splitlines() if p]
 PROBE = """() => ({ran: !!window.__xss, bad: document.querySelectorAll(
@@ -59,8 +62,8 @@ def test_an_occupied_folder_is_not_emptied(tmp_path, capsys):
 
     (tmp_path / "thesis.docx").write_text("mine")
     with pytest.raises(ValueError, match="not overwritten"):
-        build_site(tmp_path, measure=False)
-    assert main(["site", "--out", str(tmp_path), "--no-browser"]) == 2
+        build_site(tmp_path)
+    assert main(["site", "--out", str(tmp_path)]) == 2
     assert "not empty and holds no site" in capsys.readouterr().err
     assert (tmp_path / "thesis.docx").read_text() == "mine"
 
@@ -71,7 +74,7 @@ def test_an_occupied_folder_is_not_emptied(tmp_path, capsys):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
-    report = build_site(out, measure=False)
+    report = build_site(out)
     with serve(out) as base:
         yield out, base, report
 
@@ -96,7 +99,7 @@ def hostile_site(tmp_path_factory):
     sources.loc[sources.index[:n], "url"] = ["javascript:window.__xss=1"] * min(n, len(sources))
     hostile = dataclasses.replace(ds, joined=joined, events=events, sources=sources)
     out = tmp_path_factory.mktemp("hostile") / "site"
-    build_site(out, ("en",), measure=False, dataset=hostile, pages=("records.html", "events.html", "sources.html"))
+    build_site(out, ("en",), dataset=hostile, pages=("records.html", "events.html", "sources.html"))
     with serve(out) as base:
         yield out, base, [str(i) for i in rec["id"].iloc[:n]]
 
