@@ -28,8 +28,11 @@ CATEGORY_COLORS = {
     "specialist": "#33BBEE", "evacuation": "#EE7733", "repatriation": "#AA3377", "re_emigration": "#882255",
     "arrest": "#000000", "camp_transfer": "#555555", "resettlement": "#999933",
 }
-#: Oblast shading (Tol's YlOrBr, sequential, colour-blind safe), lightest first; 0 is drawn white, as no data.
-CHOROPLETH = ("#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#8C2D04")
+#: Oblast shading: a muted sequential ramp of warm greys (sepia), lightest first, so that the flows' category
+#: colours stay the only saturated colours on the map (CIELAB chroma 5-14 here, 38-79 for the saturated
+#: categories); six steps of about 11 units of lightness (L* 93 to 35) keep six classes apart, and the
+#: lightest stays distinct from the white of 0, "no data". The legend and every export use this constant.
+CHOROPLETH = ("#EFE9E1", "#D9CFC1", "#C4B5A2", "#A69480", "#84725F", "#5E5042")
 #: The width scale of each map type, fixed across years, scenes and exports: ``per_px`` people per
 #: pixel of width, ``min_px`` the width of any smaller (or count-less) flow, ``samples`` the legend's.
 WIDTH_SCALES = {

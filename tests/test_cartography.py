@@ -5,13 +5,14 @@ land and sea apart, the flows the only saturated colours."""
 from __future__ import annotations
 
 import colorsys
+import math
 
 import pytest
 
 from geo.borderlayer import PALETTE
 from geo.borders import bundled_borders
 from geo.flows import Filters
-from geo.mapview import CATEGORY_COLORS, SEA, borders_map_html, flows_page
+from geo.mapview import CATEGORY_COLORS, CHOROPLETH, SEA, borders_map_html, flows_page
 from test_maprules import SOURCES, TO_REPUBLIC, joined
 
 
@@ -38,6 +39,60 @@ def test_land_and_sea_part_and_the_flows_are_the_only_saturated_colours():
         assert bl - max(r, g) < 0x10 / 255, fill  # and none of them blue
         assert _saturation(fill) < 0.8 or max(r, g, bl) - min(r, g, bl) < 0.25, fill  # pale
     assert min(max(_rgb(c)) - min(_rgb(c)) for c in CATEGORY_COLORS.values() if c not in ("#000000", "#555555", "#999933")) > 0.35
+
+
+def _lab(h: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a hex colour: sRGB decoded, to XYZ, to L*a*b*."""
+    c = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in _rgb(h)]
+    xyz = (0.4124 * c[0] + 0.3576 * c[1] + 0.1805 * c[2], 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2],
+           0.0193 * c[0] + 0.1192 * c[1] + 0.9505 * c[2])
+    f = [t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def _chroma(h: str) -> float:
+    _, a, b = _lab(h)
+    return math.hypot(a, b)
+
+
+def test_the_lab_conversion_is_right_on_known_colours():
+    assert _lab("#ffffff") == pytest.approx((100, 0, 0), abs=0.05)
+    assert _chroma("#808080") < 0.05
+    assert _lab("#ff0000") == pytest.approx((53.24, 80.09, 67.20), abs=0.1)  # sRGB red, D65 (Lindbloom's calculator)
+
+
+def test_the_oblast_shading_is_muted_and_the_flow_colours_the_only_saturated_ones():
+    saturated = [c for c in CATEGORY_COLORS.values() if _chroma(c) > 20]  # black and grey are not saturated
+    assert len(saturated) >= 7
+    assert max(map(_chroma, CHOROPLETH)) < 0.5 * min(map(_chroma, saturated)), \
+        ([round(_chroma(c)) for c in CHOROPLETH], [round(_chroma(c)) for c in saturated])
+    light = [_lab(c)[0] for c in CHOROPLETH]
+    assert len(CHOROPLETH) == 6 and all(b - a <= -8 for a, b in zip(light, light[1:])), light  # light to dark, 6 classes apart
+    white = _lab("#ffffff")
+    assert math.dist(_lab(CHOROPLETH[0]), white) >= 6  # the lightest class is not the white of "no data"
+
+
+def test_the_legend_shows_the_muted_ramp_and_no_data(chrome):
+    rec = joined([{"count": 50000}, {"count": 20, "destination": "Uralsk", "destination_lat": 51.23, "destination_lon": 51.37,
+                                     "destination_kz_region": "West Kazakhstan Oblast"},
+                  {"count": 3000, "destination": "Pavlodar", "destination_lat": 52.29, "destination_lon": 76.97,
+                   "destination_kz_region": "Pavlodar Oblast"}])
+    page = chrome.new_page(viewport={"width": 1366, "height": 768})
+    page.set_content(flows_page(rec, bundled_borders(), Filters(1941, 1941), sources=SOURCES, view="kazakhstan", shading=True))
+    page.wait_for_function("() => window.atlasMap")
+    page.evaluate("() => window.atlasMap.setYear(0)")
+    rgb = lambda h: "rgb({}, {}, {})".format(*(round(x * 255) for x in _rgb(h)))  # noqa: E731
+    swatches = page.evaluate("() => [...document.querySelectorAll('.atlas-legend .atlas-swatch-fill')]"
+                             ".map(s => s.style.background)")
+    ramp = [s for s in swatches if s != "rgb(255, 255, 255)"]
+    assert len(ramp) == 3 and set(ramp) <= {rgb(c) for c in CHOROPLETH}, swatches  # three classes, from the ramp
+    assert ramp[0] == rgb(CHOROPLETH[0]) and ramp[-1] == rgb(CHOROPLETH[-1])  # spread from lightest to darkest
+    assert "rgb(255, 255, 255)" in swatches and "no arrivals with a known count" in page.inner_text(".atlas-legend")
+    fills = page.evaluate("() => { const o = {}; window.atlasMap.borders.kazakh.eachLayer(l => {"
+                          " o[l.feature.properties.name] = l.options.fillColor; }); return o; }")
+    assert fills["Karaganda Oblast"] == CHOROPLETH[-1] and fills["West Kazakhstan Oblast"] == CHOROPLETH[0]
+    assert fills["Akmolinsk Oblast"] == "#ffffff"
+    page.close()
 
 
 def _labels_overlap(page) -> list:
