@@ -17,6 +17,7 @@ import json
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import shapely
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -24,6 +25,7 @@ from folium.template import Template
 
 from geo.assets import AtlasAssets, safe_json
 from geo.borders import Borders
+from geo.paths import SHAPES_DIR
 
 #: Muted fills for neighbouring polities (after Paul Tol's "pale" and "light" schemes), so that the flows
 #: stay the only saturated colours; the largest polity gets the first. No pale blue: land must not look
@@ -188,6 +190,54 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
     return {"type": "EncodedFeatures", "features": feats}
 
 
+#: Capitals of the polities of the date and of the Soviet republics, with their sources (data/shapes/README.md).
+CAPITALS_CSV = SHAPES_DIR / "capitals.csv"
+#: Kinds of capital point, in the order they are placed: a state's, a Soviet republic's, a Kazakh oblast's centre.
+CAPITAL_KINDS = ("state", "republic", "oblast")
+
+
+@lru_cache(maxsize=2)
+def load_capitals(path: str = str(CAPITALS_CSV)) -> pd.DataFrame:
+    """The capitals table (``data/shapes/capitals.csv``): unit, names, validity, point, source."""
+    return pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+
+
+def capitals_between(borders: Borders, first: dt.date, last: dt.date, lang: str = "en", oblasts: bool = True,
+                     days: tuple[str, ...] | None = None) -> list[list]:
+    """The capital points valid at some time in ``first..last`` (or on one of ``days``), as the maps draw them.
+
+    Each is ``[name, lat, lon, valid_from, valid_to, kind]``: the name in ``lang`` (``capital_ru`` for ru; en and kk
+    use ``capital``, as no Kazakh form is stored), ``kind`` an index into :data:`CAPITAL_KINDS`. States and Soviet
+    republics come from :data:`CAPITALS_CSV`; with ``oblasts``, the centre of each Kazakh oblast from the
+    ``kazakh_regions`` layer (its cited ``capital`` columns).
+    """
+    lo, hi = first.isoformat(), last.isoformat()
+
+    def keep(a: str, b: str) -> bool:
+        if days:
+            return any(a <= str(d)[:10] <= b for d in days)
+        return a <= hi and b >= lo
+
+    def name(row, en: str = "capital") -> str:
+        local = row.get(f"capital_{lang}") if lang != "en" else None
+        return str(local) if isinstance(local, str) and local else str(row[en])
+
+    out = []
+    kinds = {"polities": 0, "republics": 1}
+    for row in load_capitals().to_dict("records"):
+        if keep(row["valid_from"], row["valid_to"]):
+            out.append([name(row), round(float(row["lat"]), 2), round(float(row["lon"]), 2), row["valid_from"],
+                        row["valid_to"], kinds[row["layer"]]])
+    if oblasts:
+        props = borders["kazakh_regions"].props
+        for row in props.to_dict("records"):
+            lat, lon = _clean(row.get("capital_lat")), _clean(row.get("capital_lon"))
+            if lat is None or lon is None or not keep(row["valid_from"], row["valid_to"]):
+                continue
+            out.append([name(row), round(lat, 2), round(lon, 2), row["valid_from"], row["valid_to"], 2])
+    return out
+
+
 @lru_cache(maxsize=48)
 def _layer_json(borders: Borders, layer: str, first: dt.date, last: dt.date, tolerance: float, props: tuple[str, ...],
                 days: tuple[str, ...] | None) -> str:
@@ -238,7 +288,9 @@ class DatedBorders(AtlasAssets, JSCSSMixin, Layer):
         first_d = dt.date.fromisoformat(str(first)[:10]) if first is not None else last_d
         self._name = "DatedBorders"
         self.day = day or last_d.isoformat()
-        rest = safe_json({"palette": PALETTE, "lang": lang, "detail": detail,
+        capitals = capitals_between(borders, first_d, last_d, lang, oblasts="kazakh_regions" in layers,
+                                    days=tuple(sorted(set(days))) if days else None)
+        rest = safe_json({"palette": PALETTE, "lang": lang, "detail": detail, "capitals": capitals,
                           "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
         props = tuple(dict.fromkeys((*(DETAIL_PROPS if detail else PROPS), f"name_{lang}") if lang != "en"
                                     else (DETAIL_PROPS if detail else PROPS)))

@@ -49,6 +49,8 @@ window.Atlas = (function(){
   }
 
   // ---- dated borders --------------------------------------------------------------------------------
+  // kinds of capital (geo.borderlayer.CAPITAL_KINDS) and the least zoom at which each is named
+  const CAPITAL_KINDS = ['state', 'republic', 'oblast'], CAPITAL_ZOOM = [2, 3, 4];
   // D: {polities, kazakh_regions, occupation (encoded), palette, lang, t, detail}
   function borders(map, D){
     const lay = {};
@@ -142,26 +144,54 @@ window.Atlas = (function(){
       add(B.kazakh, 'atlas-oblast-label', 11);
       cands.sort((x, y) => (x.cls === y.cls ? y.area - x.area : (x.cls === 'atlas-state-label' ? -1 : 1)));
       const placed = [], want = new Map();
+      const free = b => !placed.some(q => b[0] < q[2] && q[0] < b[2] && b[1] < q[3] && q[1] < b[3]);
       for (const c of cands){
-        if (placed.some(q => c.box[0] < q[2] && q[0] < c.box[2] && c.box[1] < q[3] && q[1] < c.box[3])) continue;
+        if (!free(c.box)) continue;
         placed.push(c.box); want.set(c.key, c);
+      }
+      // capitals (states, Soviet republics, then Kazakh oblast centres) after every name of a unit: a small square and
+      // its name, on whichever side of the square is free of the names already placed and of the flows' own labels
+      // (map._atlasFlowBoxes), shown only from a zoom at which their kind is legible; never a flow end, never interactive
+      const flowBoxes = map._atlasFlowBoxes ? map._atlasFlowBoxes() : [];
+      placed.push(...flowBoxes);
+      const z = map.getZoom(), seen = new Set();
+      for (const [name, lat, lon, from, to, kind] of (D.capitals || [])){
+        if (z < CAPITAL_ZOOM[kind] || !(from <= B.day && B.day <= to)) continue;
+        const at = lat + ',' + lon; if (seen.has(at)) continue;  // one point, one name: a republic's capital that is also an oblast's centre
+        seen.add(at);
+        const c = map.latLngToLayerPoint([lat, lon]), size = kind === 2 ? 10 : 11, r = kind === 2 ? 3 : 4;
+        const tw = name.length * size * 0.56 + 4, th = size + 3;
+        const dot = [c.x - r, c.y - r, c.x + r, c.y + r];
+        if (!free(dot)) continue;
+        const sides = [['e', [c.x + r + 2, c.y - th / 2, c.x + r + 2 + tw, c.y + th / 2]], ['w', [c.x - r - 2 - tw, c.y - th / 2, c.x - r - 2, c.y + th / 2]],
+                       ['n', [c.x - tw / 2, c.y - r - 1 - th, c.x + tw / 2, c.y - r - 1]], ['s', [c.x - tw / 2, c.y + r + 1, c.x + tw / 2, c.y + r + 1 + th]]];
+        const side = sides.find(([, b]) => free(b)); if (!side) continue;
+        placed.push(dot, side[1]);
+        want.set('capital|' + kind + '|' + name + '|' + at + '|' + side[0], {text: name, at: [lat, lon], kind, side: side[0], capital: true});
       }
       for (const [k, m] of shown) if (!want.has(k)){ labelLayer.removeLayer(m); shown.delete(k); }
       for (const [k, c] of want) if (!shown.has(k)){
-        const box = el('div', undefined, 'atlas-label-anchor'); box.appendChild(el('span', c.text, c.cls));
+        const box = el('div', undefined, 'atlas-label-anchor');
+        if (c.capital){
+          box.appendChild(el('span', undefined, 'atlas-capital atlas-capital-' + CAPITAL_KINDS[c.kind]));
+          box.appendChild(el('span', c.text, 'atlas-capital-label atlas-capital-label-' + CAPITAL_KINDS[c.kind] + ' atlas-side-' + c.side));
+        } else box.appendChild(el('span', c.text, c.cls));
         const m = L.marker(c.at, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
                                   interactive: false, keyboard: false, pane: 'atlas-labels'});
-        m.label = c.text; labelLayer.addLayer(m); shown.set(k, m);
+        m.label = c.text; if (c.capital) m.capital = CAPITAL_KINDS[c.kind];
+        labelLayer.addLayer(m); shown.set(k, m);
       }
     }
-    map.on('zoomend', placeLabels);
     // after a year step the names follow a moment later (once the borders and flows are painted), so a step stays quick
     let pending = 0;
     const later = () => { if (!pending) pending = setTimeout(() => { pending = 0; placeLabels(); }, 0); };
+    map.on('zoomend', later);  // after the flows have redrawn at the new zoom, so that their labels are known
     const setDay = B.setDay;
     B.setDay = function(day, shade){ const before = B.day; setDay(day, shade); if (B.day !== before || !shown.size) later(); };
     B.labelsNow = () => { if (pending){ clearTimeout(pending); pending = 0; placeLabels(); } };
-    B.labels = () => { B.labelsNow(); return [...shown.values()].map(m => m.label); };
+    B.labels = () => { B.labelsNow(); return [...shown.values()].filter(m => !m.capital).map(m => m.label); };
+    // for tests: the capitals named now, as [name, kind, lat, lon]
+    B.capitals = () => { B.labelsNow(); return [...shown.values()].filter(m => m.capital).map(m => [m.label, m.capital, m.getLatLng().lat, m.getLatLng().lng]); };
     B.shadeColor = shadeColor;
     // features loaded later (the static site fetches them per period): added, and drawn at the next setDay
     B.add = function(more){
@@ -188,7 +218,8 @@ window.Atlas = (function(){
         areas[k] = v.g ? decodeGeom(v.g, v.s) : ((v.ref && B && B.feature && B.feature(v.ref, v.id)) || {}).geometry || null; }
       return areas[k];
     }
-    let current = [];
+    let current = [], flowBoxes = [];
+    map._atlasFlowBoxes = () => flowBoxes;
     const labels = new Map();  // area labels on the map now, by label, point and side
     function width(v){ return v > 0 ? Math.max(S.min_px, v / S.per_px) : S.min_px; }
     function countText(f){
@@ -271,6 +302,10 @@ window.Atlas = (function(){
         group.addLayer(L.circleMarker(pt, {radius: 2.5, color: '#111', weight: 1, fillColor: '#111', fillOpacity: 1, interactive: false}));
         want.set('town|' + label + '|' + pt + '|' + left, [pt, label, left, r + 2]);
       }
+      // what the names of the map's capitals must keep clear of (Atlas.borders places them after this draw), in layer points
+      const o = map.containerPointToLayerPoint([0, 0]);
+      flowBoxes = placedBoxes.map(b => [b[0] + o.x, b[1] + o.y, b[2] + o.x, b[3] + o.y]);
+      for (const [pt] of [...symbols.values(), ...mainTowns]){ const c = map.latLngToLayerPoint(pt); flowBoxes.push([c.x - R, c.y - R, c.x + R, c.y + R]); }
       for (const [k, t] of labels) if (!want.has(k)){ map.removeLayer(t); labels.delete(k); }
       for (const [k, [pt, label, left, off]] of want) if (!labels.has(k)){
         // a zero-sized marker at the point with the text beside it: nothing is measured, so no forced layout
