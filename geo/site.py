@@ -192,7 +192,7 @@ def flow_site_page(ds, borders, lang: str, out: Path, view: str, index: dict[str
                  "site": {"data": f"data/{view}/", "borders": "../data/borders/", "index": index}})
     layer.data_json = safe_json(data)
     m = atlas_map(title=title)
-    SiteBorders(lang).add_to(m)
+    SiteBorders(lang, borders).add_to(m)
     layer.add_to(m)
     SiteLoader().add_to(m)
     with served_from("../assets/"):
@@ -200,7 +200,8 @@ def flow_site_page(ds, borders, lang: str, out: Path, view: str, index: dict[str
 
 
 class SiteBorders(AtlasAssets, MacroElement):
-    """``Atlas.borders`` with no features yet: the site's change-date files add them (``B.add``)."""
+    """``Atlas.borders`` with no features yet: the site's change-date files add them (``B.add``); the capitals of
+    every date (:func:`geo.borderlayer.capitals_between`, a few KB) come with the page."""
 
     assets = ("atlas.css", "atlas.js")
     _template = Template("""
@@ -209,14 +210,16 @@ class SiteBorders(AtlasAssets, MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, lang: str) -> None:
-        from geo.borderlayer import PALETTE
+    def __init__(self, lang: str, borders=None) -> None:
+        from geo.borderlayer import PALETTE, capitals_between
 
         super().__init__()
         self._name = "SiteBorders"
         empty = {"type": "EncodedFeatures", "features": []}
         self.data_json = safe_json({"polities": empty, "kazakh_regions": empty, "occupation": empty,
                                     "palette": PALETTE, "lang": lang, "detail": False,
+                                    "capitals": capitals_between(borders, dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31),
+                                                                 lang) if borders is not None else [],
                                     "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
 
 
