@@ -140,3 +140,28 @@ def test_a_republic_level_end_is_still_drawn_to_the_area_not_to_the_capitals_squ
     lat, lon = caps["Alma-Ata"]
     assert tips and all(abs(t[0] - lat) + abs(t[1] - lon) > 1.0 for t in tips)  # ... the arrow stops elsewhere
     page.close()
+
+
+def test_a_capital_is_not_named_at_an_area_mark_and_is_named_beside_a_town_mark(chrome):
+    rec = joined([{"count": 50000}])
+    page = chrome.new_page(viewport={"width": 1366, "height": 768})
+    page.set_content(flows_page(rec, bundled_borders(), Filters(1941, 1941), sources=SOURCES, view="kazakhstan", events=False))
+    page.wait_for_function("() => window.atlasMap")
+    page.evaluate("() => window.atlasMap.setYear(0)")
+    named = lambda: {n for n, *_ in page.evaluate("() => window.atlasMap.borders.capitals()")}  # noqa: E731
+    assert "Alma-Ata" in named()
+    # an event placed in a region is drawn as a dashed ring at the region's point: here, the capital's
+    page.evaluate("""() => { const A = window.atlasMap;
+        window.ring = L.circleMarker([43.25, 76.91], {radius: 8, dashArray: '3 2'}).addTo(A.map); A.borders.relabel(); }""")
+    assert "Alma-Ata" not in named()
+    # an event in the town itself (a solid ring): the capital is named, beside the ring
+    page.evaluate("""() => { const A = window.atlasMap; window.ring.remove();
+        window.ring = L.circleMarker([43.25, 76.91], {radius: 8}).addTo(A.map); A.borders.relabel(); }""")
+    assert "Alma-Ata" in named()
+    gap = page.evaluate("""() => { const m = window.atlasMap.map, c = m.latLngToContainerPoint([43.25, 76.91]),
+        r = m.getContainer().getBoundingClientRect(), x = c.x + r.left, y = c.y + r.top;
+        const t = [...document.querySelectorAll('.atlas-capital-label')].find(e => e.textContent === 'Alma-Ata')
+          .getBoundingClientRect();
+        return Math.max(t.left - x, x - t.right, t.top - y, y - t.bottom); }""")
+    assert gap >= 8, gap  # clear of the ring (radius 8), not written over it
+    page.close()

@@ -154,6 +154,13 @@ window.Atlas = (function(){
       // (map._atlasFlowBoxes), shown only from a zoom at which their kind is legible; never a flow end, never interactive
       const flowBoxes = map._atlasFlowBoxes ? map._atlasFlowBoxes() : [];
       placed.push(...flowBoxes);
+      // other marks on the map: a dashed ring (an area: a flow's symbol, an event placed in a region) is never given a
+      // capital's name; a solid ring (an event in a town) may sit on its own capital, whose name then goes beside it
+      const solid = [];
+      map.eachLayer(l => { if (l instanceof L.CircleMarker){
+        const c = map.latLngToLayerPoint(l.getLatLng()), r = l.getRadius() + 2, box = [c.x - r, c.y - r, c.x + r, c.y + r];
+        if (l.options.dashArray) placed.push(box); else solid.push([box, c]); } });
+      const clear = b => free(b) && !solid.some(([q]) => b[0] < q[2] && q[0] < b[2] && b[1] < q[3] && q[1] < b[3]);
       const z = map.getZoom(), seen = new Set();
       for (const [name, lat, lon, from, to, kind] of (D.capitals || [])){
         if (z < CAPITAL_ZOOM[kind] || !(from <= B.day && B.day <= to)) continue;
@@ -162,19 +169,24 @@ window.Atlas = (function(){
         const c = map.latLngToLayerPoint([lat, lon]), size = kind === 2 ? 10 : 11, r = kind === 2 ? 3 : 4;
         const tw = name.length * size * 0.56 + 4, th = size + 3;
         const dot = [c.x - r, c.y - r, c.x + r, c.y + r];
-        if (!free(dot)) continue;
-        const sides = [['e', [c.x + r + 2, c.y - th / 2, c.x + r + 2 + tw, c.y + th / 2]], ['w', [c.x - r - 2 - tw, c.y - th / 2, c.x - r - 2, c.y + th / 2]],
-                       ['n', [c.x - tw / 2, c.y - r - 1 - th, c.x + tw / 2, c.y - r - 1]], ['s', [c.x - tw / 2, c.y + r + 1, c.x + tw / 2, c.y + r + 1 + th]]];
-        const side = sides.find(([, b]) => free(b)); if (!side) continue;
+        const under = solid.filter(([q]) => dot[0] < q[2] && q[0] < dot[2] && dot[1] < q[3] && q[1] < dot[3]);
+        if (!free(dot) || under.some(([, m]) => Math.abs(m.x - c.x) + Math.abs(m.y - c.y) > 3)) continue;
+        const o = Math.max(r, ...under.map(([q]) => (q[2] - q[0]) / 2));  // beside the event's ring when it sits on the capital
+        const sides = [['e', [c.x + o + 2, c.y - th / 2, c.x + o + 2 + tw, c.y + th / 2]], ['w', [c.x - o - 2 - tw, c.y - th / 2, c.x - o - 2, c.y + th / 2]],
+                       ['n', [c.x - tw / 2, c.y - o - 1 - th, c.x + tw / 2, c.y - o - 1]], ['s', [c.x - tw / 2, c.y + o + 1, c.x + tw / 2, c.y + o + 1 + th]]];
+        const clearOf = under.length ? (b => free(b) && !solid.some(([q]) => !under.some(([u]) => u === q)
+                                          && b[0] < q[2] && q[0] < b[2] && b[1] < q[3] && q[1] < b[3])) : clear;
+        const side = sides.find(([, b]) => clearOf(b)); if (!side) continue;
         placed.push(dot, side[1]);
-        want.set('capital|' + kind + '|' + name + '|' + at + '|' + side[0], {text: name, at: [lat, lon], kind, side: side[0], capital: true});
+        want.set('capital|' + kind + '|' + name + '|' + at + '|' + side[0] + '|' + o, {text: name, at: [lat, lon], kind, side: side[0], off: o, capital: true});
       }
       for (const [k, m] of shown) if (!want.has(k)){ labelLayer.removeLayer(m); shown.delete(k); }
       for (const [k, c] of want) if (!shown.has(k)){
         const box = el('div', undefined, 'atlas-label-anchor');
         if (c.capital){
           box.appendChild(el('span', undefined, 'atlas-capital atlas-capital-' + CAPITAL_KINDS[c.kind]));
-          box.appendChild(el('span', c.text, 'atlas-capital-label atlas-capital-label-' + CAPITAL_KINDS[c.kind] + ' atlas-side-' + c.side));
+          const t = box.appendChild(el('span', c.text, 'atlas-capital-label atlas-capital-label-' + CAPITAL_KINDS[c.kind] + ' atlas-side-' + c.side));
+          t.style[{e: 'left', w: 'right', n: 'bottom', s: 'top'}[c.side]] = Math.round(c.off + (c.side === 'e' || c.side === 'w' ? 2 : 1)) + 'px';
         } else box.appendChild(el('span', c.text, c.cls));
         const m = L.marker(c.at, {icon: L.divIcon({html: box, className: '', iconSize: [0, 0], iconAnchor: [0, 0]}),
                                   interactive: false, keyboard: false, pane: 'atlas-labels'});
@@ -186,6 +198,7 @@ window.Atlas = (function(){
     let pending = 0;
     const later = () => { if (!pending) pending = setTimeout(() => { pending = 0; placeLabels(); }, 0); };
     map.on('zoomend', later);  // after the flows have redrawn at the new zoom, so that their labels are known
+    B.relabel = later;
     const setDay = B.setDay;
     B.setDay = function(day, shade){ const before = B.day; setDay(day, shade); if (B.day !== before || !shown.size) later(); };
     B.labelsNow = () => { if (pending){ clearTimeout(pending); pending = 0; placeLabels(); } };

@@ -134,6 +134,7 @@
         }
       }
       evHead.textContent = fill(T['map.events_in'], {period: y === null ? period() : String(y), n: evShown.length});
+      if (B && B.relabel) B.relabel();  // the capitals' names keep clear of the event marks just drawn
     }
     kindSel.onchange = showEvents;
     // the strip follows the step a moment later (after the map is painted); the tests' hooks bring it up to date
