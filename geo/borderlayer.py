@@ -196,10 +196,34 @@ CAPITALS_CSV = SHAPES_DIR / "capitals.csv"
 CAPITAL_KINDS = ("state", "republic", "oblast")
 
 
+CAPITAL_COLUMNS = ("layer", "unit", "capital", "capital_ru", "valid_from", "valid_to", "lat", "lon")
+
+
 @lru_cache(maxsize=2)
 def load_capitals(path: str = str(CAPITALS_CSV)) -> pd.DataFrame:
-    """The capitals table (``data/shapes/capitals.csv``): unit, names, validity, point, source."""
-    return pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    """The capitals table (``data/shapes/capitals.csv``): unit, names, validity, point, source.
+
+    A missing or unreadable file, or one without the columns the maps need, is reported (a warning naming the
+    file and what is wrong) and the maps are drawn without states' and republics' capitals: no map fails for it.
+    """
+    import warnings
+
+    try:
+        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+        missing = [c for c in CAPITAL_COLUMNS if c not in table.columns]
+        if missing:
+            raise ValueError(f"no column {', '.join(missing)}")
+        bad = sorted(set(table["layer"]) - {"polities", "republics"})
+        if bad:
+            raise ValueError(f"layer {bad[0]!r} is neither 'polities' nor 'republics'")
+        table[["lat", "lon"]].astype(float)
+        for c in ("valid_from", "valid_to"):
+            pd.to_datetime(table[c], format="%Y-%m-%d")
+        return table
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        warnings.warn(f"The capitals could not be read from {path} ({exc}); the maps are drawn without them.",
+                      stacklevel=2)
+        return pd.DataFrame(columns=list(CAPITAL_COLUMNS))
 
 
 def capitals_between(borders: Borders, first: dt.date, last: dt.date, lang: str = "en", oblasts: bool = True,

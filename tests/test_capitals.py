@@ -165,3 +165,19 @@ def test_a_capital_is_not_named_at_an_area_mark_and_is_named_beside_a_town_mark(
         return Math.max(t.left - x, x - t.right, t.top - y, y - t.bottom); }""")
     assert gap >= 8, gap  # clear of the ring (radius 8), not written over it
     page.close()
+
+
+BAD_POINT = ",".join(COLUMNS) + "\npolities,USSR,Moscow,Москва,1922-12-30,1950-12-31,north,37.6,,,,,\n"
+
+
+@pytest.mark.parametrize("text, why", [(None, "No such file"), ("layer,unit\npolities,USSR\n", "no column capital"),
+                                       (BAD_POINT, "could not convert"),
+                                       (BAD_POINT.replace("polities,", "oblasts,").replace("north", "55.7"), "neither")])
+def test_a_missing_or_broken_capitals_file_is_reported_and_maps_go_on_without_it(tmp_path, text, why):
+    path = tmp_path / "capitals.csv"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.warns(UserWarning, match=why) as caught:
+        table = load_capitals(str(path))
+    assert str(path) in str(caught[0].message) and "drawn without them" in str(caught[0].message)
+    assert table.empty and list(table.columns)[:3] == ["layer", "unit", "capital"]
