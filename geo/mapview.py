@@ -205,6 +205,8 @@ class _BordersPage(AtlasAssets, folium.MacroElement):
               const r = el('div', undefined, 'atlas-legend-row'), s = el('span', undefined, 'atlas-swatch-fill');
               s.style.background = bg; s.style.border = border; r.appendChild(s); r.appendChild(el('span', text));
               div.appendChild(r); }
+            const r = el('div', undefined, 'atlas-legend-row'); r.appendChild(el('i', undefined, 'atlas-swatch-capital'));
+            r.appendChild(el('span', T['map.capital'])); div.appendChild(r);
             return div; };
           legend.addTo(map);
           window.atlasMap = {map: map, polities: B.polities, kazakh: B.kazakh, occupation: B.occupation,
@@ -220,7 +222,7 @@ class _BordersPage(AtlasAssets, folium.MacroElement):
         super().__init__()
         self._name = "BordersPage"
         self.day, self.bounds = day, bounds
-        self.words_json = safe_json({k: v for k, v in catalog(lang).items() if k.startswith("map.legend_")})
+        self.words_json = safe_json({k: v for k, v in catalog(lang).items() if k.startswith("map.legend_") or k == "map.capital"})
 
 
 class CandidatePoints(AtlasAssets, folium.MacroElement):

@@ -181,3 +181,17 @@ def test_a_missing_or_broken_capitals_file_is_reported_and_maps_go_on_without_it
         table = load_capitals(str(path))
     assert str(path) in str(caught[0].message) and "drawn without them" in str(caught[0].message)
     assert table.empty and list(table.columns)[:3] == ["layer", "unit", "capital"]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "capital of a state"), ("ru", "столица государства")])
+def test_the_legends_explain_the_capital_square(chrome, lang, words):
+    from geo.mapview import borders_map_html
+
+    page = chrome.new_page(viewport={"width": 1366, "height": 768})
+    page.set_content(flows_page(joined([{"count": 50000}]), bundled_borders(), Filters(1941, 1941), sources=SOURCES, lang=lang))
+    page.wait_for_function("() => window.atlasMap")
+    assert words in page.inner_text(".atlas-legend") and page.locator(".atlas-legend .atlas-swatch-capital").count() == 1
+    page.set_content(borders_map_html(bundled_borders(), "1941-06-01", lang=lang))
+    page.wait_for_function("() => window.atlasMap")
+    assert words in page.inner_text(".atlas-map-legend")
+    page.close()

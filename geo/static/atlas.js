@@ -356,6 +356,7 @@ window.Atlas = (function(){
     row(line({borderTop: '2px dashed #555'}), T['map.count_unknown']);
     box.appendChild(el('div', T['map.approx'], 'atlas-legend-note'));
     const sym = el('i', undefined, 'atlas-swatch-symbol'); row(sym, T['map.area_symbol']);
+    if (T['map.capital']){ const cap = el('i', undefined, 'atlas-swatch-capital'); row(cap, T['map.capital']); }
     box.appendChild(el('div', T['map.area_edge'], 'atlas-legend-note'));
     if (extra && extra.mine){
       row(line({borderTop: '4px solid #0077BB', outline: '2px solid #000'}), T['map.your_records_legend']);
