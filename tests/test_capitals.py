@@ -70,6 +70,7 @@ def test_the_dated_capitals_change_on_their_dates():
         return {(c[0], c[5]) for c in capitals_between(b, d, d, lang)}
 
     assert ("Kaunas", 0) in names("1930-06-01") and ("Kaunas", 0) not in names("1940-06-01")
+    assert ("Tallinn", 0) in names("1940-06-16") and ("Tallinn", 0) not in names("1940-06-17")
     assert ("Vilnius", 1) in names("1941-06-01") and ("Kaunas", 0) not in names("1941-06-01")
     assert ("Kzyl-Orda", 1) in names("1926-06-01") and ("Alma-Ata", 1) in names("1931-06-01")
     assert not {n for n, k in names("1928-06-01") if k == 1} & {"Kzyl-Orda", "Alma-Ata"}  # sources disagree: none drawn
