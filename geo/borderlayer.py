@@ -230,8 +230,9 @@ def capitals_between(borders: Borders, first: dt.date, last: dt.date, lang: str 
                      days: tuple[str, ...] | None = None) -> list[list]:
     """The capital points valid at some time in ``first..last`` (or on one of ``days``), as the maps draw them.
 
-    Each is ``[name, lat, lon, valid_from, valid_to, kind]``: the name in ``lang`` (``capital_ru`` for ru; en and kk
-    use ``capital``, as no Kazakh form is stored), ``kind`` an index into :data:`CAPITAL_KINDS`. States and Soviet
+    Each is ``[name, lat, lon, valid_from, valid_to, kind]``, a bound outside ``first..last`` empty; the name in
+    ``lang`` (``capital_ru`` for ru; en and kk use ``capital``, as no Kazakh form is stored), ``kind`` an index into
+    :data:`CAPITAL_KINDS`. States and Soviet
     republics come from :data:`CAPITALS_CSV`; with ``oblasts``, the centre of each Kazakh oblast from the
     ``kazakh_regions`` layer (its cited ``capital`` columns).
     """
@@ -246,19 +247,22 @@ def capitals_between(borders: Borders, first: dt.date, last: dt.date, lang: str 
         local = row.get(f"capital_{lang}") if lang != "en" else None
         return str(local) if isinstance(local, str) and local else str(row[en])
 
+    def span(a: str, b: str) -> list[str]:  # a bound beyond the period is sent empty (a few hundred bytes less)
+        return ["" if a <= lo else a, "" if b >= hi else b]
+
     out = []
     kinds = {"polities": 0, "republics": 1}
     for row in load_capitals().to_dict("records"):
         if keep(row["valid_from"], row["valid_to"]):
-            out.append([name(row), round(float(row["lat"]), 2), round(float(row["lon"]), 2), row["valid_from"],
-                        row["valid_to"], kinds[row["layer"]]])
+            out.append([name(row), round(float(row["lat"]), 2), round(float(row["lon"]), 2),
+                        *span(row["valid_from"], row["valid_to"]), kinds[row["layer"]]])
     if oblasts:
         props = borders["kazakh_regions"].props
         for row in props.to_dict("records"):
             lat, lon = _clean(row.get("capital_lat")), _clean(row.get("capital_lon"))
             if lat is None or lon is None or not keep(row["valid_from"], row["valid_to"]):
                 continue
-            out.append([name(row), round(lat, 2), round(lon, 2), row["valid_from"], row["valid_to"], 2])
+            out.append([name(row), round(lat, 2), round(lon, 2), *span(row["valid_from"], row["valid_to"]), 2])
     return out
 
 

@@ -69,6 +69,9 @@ def test_the_dated_capitals_change_on_their_dates():
         d = dt.date.fromisoformat(day)
         return {(c[0], c[5]) for c in capitals_between(b, d, d, lang)}
 
+    year = capitals_between(b, dt.date(1934, 1, 1), dt.date(1934, 12, 31))
+    assert ["Kharkov", 49.98, 36.25, "", "1934-06-23", 1] in year and ["Kiev", 50.45, 30.52, "1934-06-24", "", 1] in year
+
     assert ("Kaunas", 0) in names("1930-06-01") and ("Kaunas", 0) not in names("1940-06-01")
     assert ("Tallinn", 0) in names("1940-06-16") and ("Tallinn", 0) not in names("1940-06-17")
     assert ("Vilnius", 1) in names("1941-06-01") and ("Kaunas", 0) not in names("1941-06-01")

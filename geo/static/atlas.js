@@ -163,7 +163,7 @@ window.Atlas = (function(){
       const clear = b => free(b) && !solid.some(([q]) => b[0] < q[2] && q[0] < b[2] && b[1] < q[3] && q[1] < b[3]);
       const z = map.getZoom(), seen = new Set();
       for (const [name, lat, lon, from, to, kind] of (D.capitals || [])){
-        if (z < CAPITAL_ZOOM[kind] || !(from <= B.day && B.day <= to)) continue;
+        if (z < CAPITAL_ZOOM[kind] || (from && B.day < from) || (to && to < B.day)) continue;
         const at = lat + ',' + lon; if (seen.has(at)) continue;  // one point, one name: a republic's capital that is also an oblast's centre
         seen.add(at);
         const c = map.latLngToLayerPoint([lat, lon]), size = kind === 2 ? 10 : 11, r = kind === 2 ? 3 : 4;
