@@ -59,9 +59,11 @@ def dataset():
 
 @st.cache_resource(show_spinner=False)
 def idle_trimmer():
-    """One per server: gives the heap back to the system 30 s after the last script run (:mod:`geo.memory`)."""
-    from geo.memory import IdleTrimmer
+    """One per server: at most two allocator arenas for the script threads, and the heap given back to the
+    system 30 s after the last script run (:mod:`geo.memory`)."""
+    from geo.memory import IdleTrimmer, limit_arenas
 
+    limit_arenas(2)
     return IdleTrimmer(idle_s=30.0)
 
 
