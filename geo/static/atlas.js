@@ -345,7 +345,8 @@ window.Atlas = (function(){
       box.appendChild(el('div', r.route, 'atlas-muted'));
       for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + s, 'atlas-cite'));
       if (r.notes) box.appendChild(el('div', r.notes, 'atlas-muted'));
-      if (r.details) box.appendChild(el('div', T['map.details'], 'atlas-muted'));  // listed, not drawn (geo.cards)
+      // listed, not drawn (geo.cards); "of which" only where they count no more than the record itself
+      if (r.details) box.appendChild(el('div', T[r.details_wider ? 'map.details_wider' : 'map.details'], 'atlas-muted'));
       for (const d of r.details || []) box.appendChild(el('div', '\u2022 ' + d, 'atlas-muted'));
       for (const lv of r.lives || []) box.appendChild(lifeLink(lv, D));
       target.appendChild(box);
