@@ -11,8 +11,10 @@ from geo.lives import find_life, life_html
 ui.guard()
 L = ui.lang()
 ds = ui.dataset()
-st.title(t("lives.title", L))
-st.caption(t("lives.caption", L))
+# the chooser beside the title, not in the sidebar: on a phone the sidebar is folded away and a visitor would
+# not find how to pick another life (the columns stack there, the chooser right under the title)
+head, pick = st.columns([3, 2], vertical_alignment="bottom")
+head.title(t("lives.title", L))
 lives = sorted(ds.lives, key=lambda lv: str(lv["name"]))
 ids = [str(lv["id"]) for lv in lives]
 raw = st.query_params.get("life")
@@ -22,12 +24,13 @@ if raw is not None and find_life(lives, raw) is None:
 S = st.session_state
 if (raw and raw != S.get("life_written")) or S.get("life_choice") not in ids:  # a new address (a link) wins
     S["life_choice"] = raw or ids[0]
-chosen = st.sidebar.selectbox(t("lives.choose", L), ids, key="life_choice",
+chosen = pick.selectbox(t("lives.choose", L), ids, key="life_choice",
                               format_func=lambda i: f"{find_life(lives, i)['name']}: {find_life(lives, i)['title']}")
 if st.query_params.get("life") != chosen:
     st.query_params["life"] = chosen
 S["life_written"] = chosen
 life = find_life(lives, chosen)
+st.caption(t("lives.caption", L))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

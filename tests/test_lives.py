@@ -96,13 +96,13 @@ def _page(**params) -> AppTest:
 def test_the_life_in_the_address_is_shown_and_an_unknown_one_says_so():
     at = _page(life="buber-neumann")
     assert not at.exception and not at.warning
-    assert at.sidebar.selectbox[0].value == "buber-neumann"
+    assert at.selectbox[0].value == "buber-neumann"
     html = at.get("iframe")[0].proto.srcdoc
     assert "Atlas.life(" in html and "Margarete Buber-Neumann" in html
     bad = _page(life="nobody<b>")
     assert not bad.exception and "'nobody<b>'" in bad.warning[0].value
-    assert bad.query_params["life"] == bad.sidebar.selectbox[0].value  # the address names the life shown
-    bad.sidebar.selectbox[0].set_value("dimitrov").run()
+    assert bad.query_params["life"] == bad.selectbox[0].value  # the address names the life shown
+    bad.selectbox[0].set_value("dimitrov").run()
     assert bad.query_params["life"] == "dimitrov" and "Dimitrov" in bad.get("iframe")[0].proto.srcdoc
 
 
