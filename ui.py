@@ -545,6 +545,20 @@ def compare_html(f: Filters, group: str, a: dt.date, b: dt.date) -> str:
                         assets="linked", limit=max_flows())
 
 
+def compare_download(f: Filters, group: str, a: dt.date, b: dt.date) -> None:
+    """A button that saves the two-date view as one offline HTML file (built when clicked, scripts inline)."""
+    L = lang()
+
+    def page() -> bytes:
+        recs = dataset().records if show_mode() == "bundled" else records()
+        bords = borders() if show_mode() == "bundled" else active_borders()
+        return compare_page(recs, bords, a, b, f, group, lang=L, sources=dataset().sources, assets="inline",
+                            limit=max_flows()).encode("utf-8")
+
+    st.download_button(t("compare.download", L), page, f"atlas-compare-{a.isoformat()}-{b.isoformat()}.html",
+                       "text/html", key="compare_download")
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _bundled_compare_html(f: Filters, group: str, a: dt.date, b: dt.date, L: str, limit: int) -> str:
     return compare_page(dataset().records, borders(), a, b, f, group, lang=L, sources=dataset().sources,
