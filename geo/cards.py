@@ -235,6 +235,8 @@ def event_cards(events: pd.DataFrame, repressions: pd.DataFrame | None = None, s
                 "kind_label": t(f"event.kind.{e.get('kind')}", lang),
                 "title": str(e.get(f"title_{lang}") or e.get("title_en") or ""), "summary": str(e.get("summary") or ""),
                 "sources": cites(e.get("source"), str(e.get("locator") or "")), "figures": figures.get(str(e["id"]), [])}
+        if lang != "en" and card["summary"]:
+            card["summary_lang"] = "en"  # the timeline stores summaries in English only: the panel says so
         lat, lon, match = e.get("place_lat"), e.get("place_lon"), str(e.get("place_match") or "")
         named = str(e.get("place_place") or "")
         if match and lat not in (None, "") and not pd.isna(lat) and "place not given" not in named:

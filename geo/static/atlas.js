@@ -412,6 +412,7 @@ window.Atlas = (function(){
     R.appendChild(el('h3', e.title));
     R.appendChild(el('div', e.date + ' \u00b7 ' + e.kind_label, 'atlas-muted'));
     if (e.summary) R.appendChild(el('p', e.summary));
+    if (e.summary && e.summary_lang) R.appendChild(el('div', T['map.event_summary_english'], 'atlas-muted'));
     if (e.figures.length){ R.appendChild(el('b', T['map.event_figures'])); for (const f of e.figures) R.appendChild(el('div', '\u2022 ' + f, 'atlas-cite')); }
     if (e.place) R.appendChild(el('div', fill(T[e.place.area ? 'map.event_place_area' : 'map.event_place'], {name: e.place.name}), 'atlas-muted'));
     R.appendChild(el('b', T['map.sources']));
