@@ -59,9 +59,11 @@ def dataset():
 
 @st.cache_resource(show_spinner=False)
 def idle_trimmer():
-    """One per server: gives the heap back to the system 30 s after the last script run (:mod:`geo.memory`)."""
-    from geo.memory import IdleTrimmer
+    """One per server: at most two allocator arenas for the script threads, and the heap given back to the
+    system 30 s after the last script run (:mod:`geo.memory`)."""
+    from geo.memory import IdleTrimmer, limit_arenas
 
+    limit_arenas(2)
     return IdleTrimmer(idle_s=30.0)
 
 
@@ -541,6 +543,20 @@ def compare_html(f: Filters, group: str, a: dt.date, b: dt.date) -> str:
         return _bundled_compare_html(f, group, a, b, L, max_flows())
     return compare_page(records(), active_borders(), a, b, f, group, lang=L, sources=dataset().sources,
                         assets="linked", limit=max_flows())
+
+
+def compare_download(f: Filters, group: str, a: dt.date, b: dt.date) -> None:
+    """A button that saves the two-date view as one offline HTML file (built when clicked, scripts inline)."""
+    L = lang()
+
+    def page() -> bytes:
+        recs = dataset().records if show_mode() == "bundled" else records()
+        bords = borders() if show_mode() == "bundled" else active_borders()
+        return compare_page(recs, bords, a, b, f, group, lang=L, sources=dataset().sources, assets="inline",
+                            limit=max_flows()).encode("utf-8")
+
+    st.download_button(t("compare.download", L), page, f"atlas-compare-{a.isoformat()}-{b.isoformat()}.html",
+                       "text/html", key="compare_download")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -25,6 +25,7 @@ compare = ui.compare_selector()
 if compare:  # two dates side by side (kept in the address: ?compare=1939-09-01~1941-06-22)
     st.iframe(ui.compare_html(f, group, *compare), height=720)
     st.caption(t("compare.caption", L))
+    ui.compare_download(f, group, *compare)
 else:
     st.iframe(ui.map_html(f, group, view), height=700)
     ui.export_panel(f, group, view)

@@ -15,8 +15,11 @@ With ``--browser``, one real Chromium session opens the same page while the prot
 the server, and the time it takes for the map to be drawn in the browser is printed beside the
 protocol client's time to the map element, so "map arrived" is checked against what a person sees.
 
+The server is started as the README's first command and the Dockerfile start it (``MALLOC_ARENA_MAX=2``);
+``--plain`` starts it as a bare ``streamlit run app.py`` (the app then limits the arenas itself, later).
+
 Usage: python benchmarks/bench_load.py [--scenario class|sustained|cold|all] [--visitors 30]
-       [--sessions 100] [--active 50] [--seconds 120] [--settle 300] [--browser] [--json]
+       [--sessions 100] [--active 50] [--seconds 120] [--settle 300] [--browser] [--json] [--plain]
 """
 
 from __future__ import annotations
@@ -203,9 +206,14 @@ async def sustained(url: str, pid: int, sessions: int, active: int, seconds: flo
     return out
 
 
+#: The environment the README's start command and the Dockerfile give the server (``--plain`` leaves it out).
+START_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
 def run(scenario: str, visitors: int = 30, sessions: int = 100, active: int = 50, seconds: float = 120,
-        settle: float = 300, browser: bool = False, query: str = "") -> dict:
-    """Run one scenario against a fresh server; returns its figures."""
+        settle: float = 300, browser: bool = False, query: str = "", plain: bool = False) -> dict:
+    """Run one scenario against a fresh server started as the README starts it; returns its figures."""
+    env = {} if plain else START_ENV
     if scenario == "cold":
         with tempfile.TemporaryDirectory() as cache:
             # as the README's start command and the Dockerfile do: the caches are built ahead of the first visitor
@@ -213,13 +221,13 @@ def run(scenario: str, visitors: int = 30, sessions: int = 100, active: int = 50
             subprocess.run([sys.executable, "-m", "geo", "prepare"], cwd=ROOT, check=True, capture_output=True,
                            env=dict(os.environ, PYTHONPATH=str(ROOT), ATLAS_CACHE_DIR=cache))
             prepare_s = time.perf_counter() - t0
-            with server(cache) as (url, proc, healthy_s):
+            with server(cache, env) as (url, proc, healthy_s):
                 t0 = time.perf_counter()
                 r = asyncio.run(class_opens(url, 1, query))
                 r["cold_first_map_s"] = healthy_s + (time.perf_counter() - t0 if not r["first"] else r["first"][0])
                 r["healthy_s"], r["prepare_s"] = healthy_s, prepare_s
                 return r
-    with server() as (url, proc, _):
+    with server(env=env) as (url, proc, _):
         if scenario == "class":
             asyncio.run(class_opens(url, 1, query))  # the lecturer opened it first: caches warm, as in class
             r = asyncio.run(class_opens(url, visitors, query, browser))
@@ -267,10 +275,11 @@ def main() -> None:
     ap.add_argument("--query", default="", help="query string of the page opened (e.g. nat=German&years=1941-1941)")
     ap.add_argument("--browser", action="store_true", help="one Chromium session alongside the class")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--plain", action="store_true", help="start the server without MALLOC_ARENA_MAX=2 (plain `streamlit run`)")
     a = ap.parse_args()
     kw = dict(visitors=a.visitors, sessions=a.sessions, active=a.active, seconds=a.seconds, settle=a.settle)
     for sc in (("cold", "class", "sustained") if a.scenario == "all" else (a.scenario,)):
-        r = run(sc, browser=a.browser, query=a.query, **kw)
+        r = run(sc, browser=a.browser, query=a.query, plain=a.plain, **kw)
         print(report(sc, r, **kw), flush=True)
         for err in r["errors"][:5]:
             print("  error:", err)

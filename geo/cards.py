@@ -133,11 +133,29 @@ def record_cards(records: pd.DataFrame, sources: pd.DataFrame | None = None, lan
         kids = children.get(str(r.id), [])
         if kids:
             card["details"] = [_detail_line(k, short, lang) for k in kids]
+            if details_count_more(kids, get("count"), get("count_high")):
+                card["details_wider"] = "1"  # not "of which": the other source counts more than this record
         linked = [] if own else [lv for rid in [str(r.id), *(str(k.id) for k in kids)] for lv in in_lives.get(rid, [])]
         if linked:
             card["lives"] = list({lv["id"]: lv for lv in linked}.values())
         out[str(r.id)] = card
     return out
+
+
+def details_count_more(kids: list, count: object, count_high: object) -> bool:
+    """Whether a record's details (``detail_of``), in persons, add up to more than its own upper figure.
+
+    Then they are no breakdown "of which" of this record, and the card says that the other source counts
+    more: a wider group (the 865,633 Germans of the NKVD's list by region of origin, sent to Siberia and
+    Kazakhstan, beside the ~400,000 that reached Kazakhstan) or the same people counted higher (5,549 in
+    four oblasts beside 5,307 for the Kazakh SSR, February 1940).
+    """
+    top = count_high if pd.notna(count_high) else count
+    if pd.isna(top):
+        return False
+    total = sum(float(k.count) for k in kids
+                if pd.notna(getattr(k, "count", None)) and str(getattr(k, "unit", "") or "persons") in ("persons", ""))
+    return total > float(top)
 
 
 #: An event's place is marked as a point only where it is a town; an area the source names is marked as the
@@ -217,6 +235,8 @@ def event_cards(events: pd.DataFrame, repressions: pd.DataFrame | None = None, s
                 "kind_label": t(f"event.kind.{e.get('kind')}", lang),
                 "title": str(e.get(f"title_{lang}") or e.get("title_en") or ""), "summary": str(e.get("summary") or ""),
                 "sources": cites(e.get("source"), str(e.get("locator") or "")), "figures": figures.get(str(e["id"]), [])}
+        if lang != "en" and card["summary"]:
+            card["summary_lang"] = "en"  # the timeline stores summaries in English only: the panel says so
         lat, lon, match = e.get("place_lat"), e.get("place_lon"), str(e.get("place_match") or "")
         named = str(e.get("place_place") or "")
         if match and lat not in (None, "") and not pd.isna(lat) and "place not given" not in named:

@@ -228,8 +228,8 @@ class FlowRows:
                    "n": int(_num(get("records", 1))), "u": int(_num(get("unknown", 0))), "c": cat,
                    "ids": [str(i) for i in (get("ids") or [])], "k": round(bend, 3),
                    "y": int(dataset != "bundled")}
-            if get("other_units"):  # a count of families or households: never a width (geo.flows.in_persons); the card
-                row["ou"] = 1         # gives it as written
+            if get("other_units"):  # counts of families or households: never a width (geo.flows.in_persons); the card
+                row["ou"] = max(1, int(_num(get("other_unit_records", 1))))  # gives them as written; ou of the u records
             if _true(get("approximate")):
                 row["ap"] = 1
             if _true(get("at_least")):

@@ -163,7 +163,7 @@ def people_total(records: pd.DataFrame) -> float:
 
 FLOW_COLUMNS = ["origin", "destination", "dataset", "category", "origin_lat", "origin_lon", "destination_lat",
                 "destination_lon", "people", "drawn", "low", "high", "approximate", "at_least", "records", "unknown",
-                "categories", "ids", "other_units"]
+                "categories", "ids", "other_units", "other_unit_records"]
 
 
 #: Columns :func:`geo.areas.placed` adds to records and :func:`aggregate` carries to flows.
@@ -186,7 +186,8 @@ def aggregate(records: pd.DataFrame, group: str = "place", lang: str = "en") -> 
     ``approximate`` (a source gives one of the counts as approximate, "~"), ``at_least`` (a record
     gives only a lower bound, "more than": ``high`` then holds that bound), ``records``,
     ``unknown`` (records with no figure at all), ``categories`` (the one category, as a list, for
-    older callers) and ``ids``. Sorted by ``drawn``, largest first.
+    older callers), ``ids`` and ``other_unit_records`` (of the ``unknown``, those that do give a count, in
+    families or households: a tooltip says so rather than "without a count"). Sorted by ``drawn``, largest first.
     """
     records = records[drawn(records).to_numpy()]
     if records.empty:
@@ -214,6 +215,7 @@ def aggregate(records: pd.DataFrame, group: str = "place", lang: str = "en") -> 
         "category": records["category"].astype(str),
         "id": records["id"].astype(str),
         "other_units": other.to_numpy(object),
+        "other_unit_records": (other != "").to_numpy(int),
         # records from different datasets (the bundled data, a user's file) never share an arrow
         "dataset": records["dataset"].astype(str) if "dataset" in records else "bundled",
     })
@@ -231,7 +233,7 @@ def aggregate(records: pd.DataFrame, group: str = "place", lang: str = "en") -> 
         people=("people", "sum"), drawn=("drawn", "sum"), low=("low", "sum"), high=("high", "sum"),
         approximate=("approximate", "any"), at_least=("at_least", "any"), records=("id", "size"), unknown=("unknown", "sum"),
         ids=("id", lambda s: list(s)), other_units=("other_units", lambda s: "; ".join(v for v in s if v)),
-        **{c: (c, "first") for c in areas}).reset_index()
+        other_unit_records=("other_unit_records", "sum"), **{c: (c, "first") for c in areas}).reset_index()
     out["categories"] = out["category"].map(lambda c: [c])
     return out[FLOW_COLUMNS + areas].sort_values(["drawn", "records"], ascending=False).reset_index(drop=True)
 

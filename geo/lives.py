@@ -180,13 +180,15 @@ class LifeLayer(AtlasAssets, MacroElement):
 
 
 def life_html(life: dict, borders: Borders, sources: pd.DataFrame | None = None, *, start: int = 0, lang: str = "en",
-              assets: AssetMode = "inline") -> str:
+              assets: AssetMode = "inline", url_state: bool = False) -> str:
     """The page of one life (the one renderer, :func:`geo.mapview.render_page`): ``inline`` for a file or a
-    notebook, ``linked`` in the app."""
+    notebook, ``linked`` in the app. ``start`` is the station shown first (0-based); with ``url_state`` (the
+    app's page) the station shown is written into the embedding page's address as ``station=`` (1-based)."""
     from geo.mapview import atlas_map, render_page
 
     data = {**life_data(life, borders, sources, lang), **page_words(lang)}
     data["start"] = max(0, min(int(start), len(data["stations"]) - 1))
+    data["url_state"] = bool(url_state)
     days = tuple(sorted({s["bday"] for s in data["stations"]})) or (LAST_BORDER_DAY.isoformat(),)
     m = atlas_map(title=f"{data['life']['name']}: {data['life']['title']}")
     DatedBorders(borders, days[-1], days[0], day=days[0], lang=lang, days=days).add_to(m)

@@ -253,3 +253,33 @@ def test_a_copied_flow_url_restores_the_same_view(chrome, app_url):
     assert not errors and not errors2
     page.close()
     again.close()
+
+
+def test_an_arrow_with_persons_and_families_says_the_families_count_is_in_families(chrome):
+    import datetime as dt
+
+    import pandas as pd
+
+    from geo.borders import bundled_borders
+    from geo.flows import aggregate, flows_by_year
+    from geo.mapview import flow_map_html
+
+    def rec(id_, count, unit):
+        return {"id": id_, "origin_place": "Zhitomir", "destination_place": "Karaganda", "origin_lat": 50.25,
+                "origin_lon": 28.66, "destination_lat": 49.8, "destination_lon": 73.1, "count": count, "count_low": None,
+                "count_high": None, "unit": unit, "category": "deportation", "date_from": "1936-01-01",
+                "date_to": "1936-12-31"}
+
+    rows = pd.DataFrame([rec("p", 12.0, "persons"), rec("fam", 40.0, "families"), rec("none", None, "persons")])
+    for c in ("count", "count_low", "count_high"):
+        rows[c] = rows[c].astype("Float64")
+    html = flow_map_html(bundled_borders(), flows_by_year(rows, range(1936, 1937), "place"), {},
+                         first=dt.date(1936, 1, 1), last=dt.date(1936, 12, 31), all_years=aggregate(rows, "place"))
+    page = chrome.new_page()
+    page.set_content(html)
+    page.wait_for_function("() => window.atlasMap && window.atlasMap.drawn().length === 1")
+    page.evaluate("() => { window.atlasMap.flows.getLayers().find(l => l.feature).openTooltip([50, 50]); }")
+    tip = page.locator(".leaflet-tooltip").first.text_content()
+    # 12 people; the record of 40 families does give a count (in families); only one record gives none
+    assert "12 people + 1 records without a count + 1 records counted in families or households" in tip, tip
+    page.close()

@@ -66,3 +66,26 @@ def test_a_parents_card_lists_its_details_with_their_sources_and_a_detail_names_
     assert list(only) == ["parent"] and len(only["parent"]["details"]) == 1
     # a researcher's own record never links to a bundled life
     assert "lives" not in record_cards(rec.assign(dataset="yours"), SOURCES, lives=lives)["parent"]
+
+
+def test_details_that_count_more_than_their_record_are_not_called_of_which():
+    def family(parent: dict, *kids: float) -> dict:
+        rec = pd.concat([_records(id="parent", detail_of="", **parent),
+                         *[_records(id=f"d{i}", count=c, detail_of="parent") for i, c in enumerate(kids)]],
+                        ignore_index=True)
+        return record_cards(rec, SOURCES, lives=[])["parent"]
+
+    assert "details_wider" not in family({"count": 1000}, 300, 700)  # a breakdown: "of which"
+    assert family({"count": 1000}, 600, 401)["details_wider"] == "1"  # 1,001 > 1,000: another, larger count
+    # the record's upper bound is what the details are held against; a record with no figure has nothing to exceed
+    assert "details_wider" not in family({"count": 1000, "count_high": 1200}, 600, 500)
+    assert "details_wider" not in family({"count": None}, 600, 500)
+
+
+def test_the_bundled_germans_by_origin_are_a_wider_count_beside_those_that_reached_kazakhstan():
+    from geo.dataset import bundled_dataset
+
+    ds = bundled_dataset()
+    card = record_cards(ds.records, ds.sources)["dep-1941-germans-kz"]
+    assert card["count"] == "~400,000 people" and len(card["details"]) == 25
+    assert card["details_wider"] == "1"

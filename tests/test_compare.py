@@ -61,7 +61,7 @@ def _compare_frame(page, timeout_ms: int = 60000):
     raise AssertionError("no compare view")
 
 
-def test_the_flows_page_compares_two_dates_from_a_control_kept_in_the_address(chrome, app_url):
+def test_the_flows_page_compares_two_dates_from_a_control_kept_in_the_address(chrome, app_url, tmp_path):
     page = chrome.new_page(viewport={"width": 1366, "height": 900})
     page.goto(app_url + "/?years=1937-1945")
     page.get_by_text("Compare two dates").first.wait_for(timeout=90000)
@@ -74,6 +74,21 @@ def test_the_flows_page_compares_two_dates_from_a_control_kept_in_the_address(ch
     page.goto(app_url + "/?years=1937-1945&compare=1940-01-01~1944-06-01")  # a copied link opens the same view
     frame = _compare_frame(page)
     assert frame.evaluate("() => window.compareMaps.map(m => m.map._atlasBorders.day)") == ["1940-01-01", "1944-06-01"]
+    with page.expect_download(timeout=120000) as dl:  # the same two maps as one offline file, for slides
+        page.get_by_role("button", name="Download the two maps (HTML, works offline)").click()
+    saved = dl.value
+    assert saved.suggested_filename == "atlas-compare-1940-01-01-1944-06-01.html"
+    offline = chrome.new_page()
+    requests: list[str] = []
+    offline.on("request", lambda r: requests.append(r.url))
+    saved.save_as(tmp_path / saved.suggested_filename)
+    offline.goto((tmp_path / saved.suggested_filename).as_uri())
+    offline.wait_for_function("() => window.compareMaps && window.compareMaps.length === 2"
+                              " && window.compareMaps.every(m => m.map._atlasBorders && m.map._atlasBorders.day)",
+                              timeout=60000)
+    assert offline.evaluate("() => window.compareMaps.map(m => m.map._atlasBorders.day)") == ["1940-01-01", "1944-06-01"]
+    assert not [u for u in requests if not u.startswith(("file:", "data:", "about:"))], requests
+    offline.close()
     page.goto(app_url + "/?compare=yesterday")
     page.get_by_text("are not two days like 1939-09-01~1941-06-22").first.wait_for(timeout=60000)
     page.close()

@@ -49,6 +49,7 @@ def test_the_image_builds_its_caches_starts_and_reports_healthy(tmp_path):
     d = _dockerfile()
     assert "python -m geo prepare" in d["run"]
     assert "ATLAS_CACHE_DIR" in d["env"]
+    assert d["env"]["MALLOC_ARENA_MAX"] == "2"  # as the README starts it: the heap shrinks after a busy spell
     env = dict(os.environ, PYTHONPATH=str(ROOT), ATLAS_CACHE_DIR=str(tmp_path / "cache"))
     prep = subprocess.run([sys.executable, "-m", "geo", "prepare"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)

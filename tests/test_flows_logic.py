@@ -156,8 +156,10 @@ def test_families_and_households_are_never_summed_as_people():
     # the Kiev arrow has no figure in persons: drawn as "count unknown" (dashed), its counts kept as written
     assert (kiev["people"], kiev["drawn"], kiev["low"], kiev["high"], kiev["unknown"]) == (0, 0, 0, 0, 2)
     assert kiev["other_units"] == "~300 families; ≤ 280 households" and not kiev["approximate"]
+    assert kiev["other_unit_records"] == 2  # both do give a count, in their own unit: not "without a count"
     # beside a persons figure, the families add nothing to it
     assert (zhit["people"], zhit["drawn"], zhit["unknown"], zhit["other_units"]) == (12, 12, 1, "40 families")
+    assert zhit["other_unit_records"] == 1
     t = oblast_arrivals(rec).set_index("oblast").loc["Karaganda Oblast"]
     assert (t["people"], t["records"], t["unknown"]) == (12.0, 4, 3)
     assert t["other_units"] == "~300 families; ≤ 280 households; 40 families"

@@ -96,14 +96,20 @@ def _page(**params) -> AppTest:
 def test_the_life_in_the_address_is_shown_and_an_unknown_one_says_so():
     at = _page(life="buber-neumann")
     assert not at.exception and not at.warning
-    assert at.sidebar.selectbox[0].value == "buber-neumann"
+    assert at.selectbox[0].value == "buber-neumann"
     html = at.get("iframe")[0].proto.srcdoc
     assert "Atlas.life(" in html and "Margarete Buber-Neumann" in html
     bad = _page(life="nobody<b>")
     assert not bad.exception and "'nobody<b>'" in bad.warning[0].value
-    assert bad.query_params["life"] == bad.sidebar.selectbox[0].value  # the address names the life shown
-    bad.sidebar.selectbox[0].set_value("dimitrov").run()
+    assert bad.query_params["life"] == bad.selectbox[0].value  # the address names the life shown
+    bad.selectbox[0].set_value("dimitrov").run()
     assert bad.query_params["life"] == "dimitrov" and "Dimitrov" in bad.get("iframe")[0].proto.srcdoc
+    # a link to a station opens the life there; another life starts at its own first station
+    at = _page(life="buber-neumann", station="4")
+    assert '"start":3' in at.get("iframe")[0].proto.srcdoc and '"url_state":true' in at.get("iframe")[0].proto.srcdoc
+    at.selectbox[0].set_value("dimitrov").run()
+    assert "station" not in at.query_params and '"start":0' in at.get("iframe")[0].proto.srcdoc
+    assert '"start":0' in _page(life="dimitrov", station="x").get("iframe")[0].proto.srcdoc  # not a number: the first
 
 
 @pytest.mark.parametrize("lang, word", [("ru", "английском"), ("kk", "ағылшын")])
@@ -220,6 +226,7 @@ def test_the_lives_page_fits_the_screen_offline(chrome, app_url, artifacts, widt
     page.screenshot(path=str(artifacts / "layout" / f"Lives_{width}x{height}.png"))
     assert frame.locator("#count").inner_text() == "Station 4 / 8"
     assert "Karaganda" in frame.locator("#station-place").inner_text()
+    page.wait_for_function("() => location.search.includes('station=4')", timeout=10000)  # a copied link keeps it
     fit = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert fit[0] <= fit[1], fit
     box = page.locator("[data-testid=stMain] iframe").first.bounding_box()

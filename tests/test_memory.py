@@ -46,3 +46,41 @@ def test_the_native_trim_is_found_and_runs_on_linux():
         pytest.skip("glibc's malloc_trim exists only on Linux")
     assert trim is not None
     assert trim() in (0, 1)  # 1 if memory was given back, 0 if there was none to give
+
+
+_THREADS = """
+import ctypes, ctypes.util, sys, threading
+from geo.memory import limit_arenas
+if sys.argv[1] != "none":
+    assert limit_arenas(int(sys.argv[1]))
+ready = threading.Barrier(8)
+keep = []
+def run():  # a visitor's script thread: blocks of 100 kB come from glibc's malloc (above pymalloc, below mmap)
+    keep.append([bytearray(100_000) for _ in range(20)])
+    ready.wait()  # all eight alive at once, as in a busy spell
+threads = [threading.Thread(target=run) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()  # one "Arena k:" block per arena, on stderr
+"""
+
+
+def _arenas(limit: str, tmp_path) -> int:
+    import subprocess
+    from pathlib import Path
+
+    script = tmp_path / "threads.py"
+    script.write_text(_THREADS)
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(script), limit], capture_output=True, text=True, cwd=root,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=True)
+    return sum(line.startswith("Arena ") for line in out.stderr.splitlines())
+
+
+def test_eight_busy_threads_share_two_arenas_once_limited(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("mallopt and malloc_stats are glibc's")
+    assert _arenas("none", tmp_path) > 4  # unlimited, glibc gives the threads arenas of their own
+    assert _arenas("2", tmp_path) <= 2

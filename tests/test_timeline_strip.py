@@ -59,6 +59,9 @@ def test_event_cards_cite_each_source_with_its_own_locator_and_mark_only_given_p
     assert cards[1]["place"] == {"lat": 49.8, "lon": 73.1, "name": "Karaganda", "area": False}
     assert "place" not in cards[2]  # "place not given" is drawn nowhere, least of all at Moscow
     assert "place" not in a
+    # the timeline's summaries are English: a Russian or Kazakh panel says so, an English one has nothing to say
+    assert all(c["summary_lang"] == "en" for c in cards if c["summary"]) and any(c["summary"] for c in cards)
+    assert not any("summary_lang" in c for c in event_cards(events(), repressions(), SOURCES, "en"))
 
 
 def _page(chrome, size=(1366, 768)):

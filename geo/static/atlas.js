@@ -241,7 +241,12 @@ window.Atlas = (function(){
       if (!(f.p > 0) && f.hi > f.lo) s = (f.ap ? '~' : '') + fmt(f.lo) + '\u2013' + fmt(f.hi);
       else s = (f.ap ? '~' : '') + (f.al ? '\u2265 ' : '') + fmt(f.w);
       if (f.p > 0 && f.hi > f.lo) s += ' (' + T['map.range'] + ' ' + fmt(f.lo) + '\u2013' + fmt(f.hi) + ')';
-      return s + ' ' + T['map.people'] + (f.u ? ' + ' + f.u + ' ' + T['map.records_without'] : '');
+      return s + ' ' + T['map.people'] + withoutText(T, f.u, f.ou);
+    }
+    // records with no figure in persons: those with none at all, and those counted in families or households
+    function withoutText(T, u, ou){
+      const none = u - (ou || 0);
+      return (none > 0 ? ' + ' + none + ' ' + T['map.records_without'] : '') + (ou ? ' + ' + ou + ' ' + T['map.records_other_unit'] : '');
     }
     function routeText(f){ return (f.y ? T['map.your_records'] + ': ' : '') + f.o + ' \u2192 ' + f.d; }
     function areaLines(f){
@@ -389,7 +394,8 @@ window.Atlas = (function(){
       box.appendChild(el('div', r.route, 'atlas-muted'));
       for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + s, 'atlas-cite'));
       if (r.notes) box.appendChild(el('div', r.notes, 'atlas-muted'));
-      if (r.details) box.appendChild(el('div', T['map.details'], 'atlas-muted'));  // listed, not drawn (geo.cards)
+      // listed, not drawn (geo.cards); "of which" only where they count no more than the record itself
+      if (r.details) box.appendChild(el('div', T[r.details_wider ? 'map.details_wider' : 'map.details'], 'atlas-muted'));
       for (const d of r.details || []) box.appendChild(el('div', '\u2022 ' + d, 'atlas-muted'));
       for (const lv of r.lives || []) box.appendChild(lifeLink(lv, D));
       target.appendChild(box);
@@ -416,12 +422,12 @@ window.Atlas = (function(){
   function summary(D, list, period){
     const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
     if (!list.length) return fill(T['map.summary_none'], {period: period});
-    let people = 0, unknown = 0, approx = false, big = list[0];
+    let people = 0, unknown = 0, other = 0, approx = false, big = list[0];
     const routes = new Set();
-    for (const f of list){ people += f.p; unknown += f.u; approx = approx || !!f.ap; routes.add(f.o + '\u2192' + f.d); if (f.w > big.w) big = f; }
+    for (const f of list){ people += f.p; unknown += f.u - (f.ou || 0); other += f.ou || 0; approx = approx || !!f.ap; routes.add(f.o + '\u2192' + f.d); if (f.w > big.w) big = f; }
     return fill(T[routes.size > 1 ? 'map.summary' : 'map.summary_one'], {period: period, people: (approx ? '~' : '') + fmt(people), routes: routes.size,
                                    route: big.o + ' \u2192 ' + big.d, n: figure(D, big)})
-      + (unknown ? fill(T['map.summary_unknown'], {n: unknown}) : '');
+      + (unknown ? fill(T['map.summary_unknown'], {n: unknown}) : '') + (other ? fill(T['map.summary_other_unit'], {n: other}) : '');
   }
   // the drawn arrows as buttons, largest first; each opens the record panel as a click on its arrow does
   function flowList(D, target, list, open){
@@ -455,6 +461,7 @@ window.Atlas = (function(){
     R.appendChild(el('h3', e.title));
     R.appendChild(el('div', e.date + ' \u00b7 ' + e.kind_label, 'atlas-muted'));
     if (e.summary) R.appendChild(el('p', e.summary));
+    if (e.summary && e.summary_lang) R.appendChild(el('div', T['map.event_summary_english'], 'atlas-muted'));
     if (e.figures.length){ R.appendChild(el('b', T['map.event_figures'])); for (const f of e.figures) R.appendChild(el('div', '\u2022 ' + f, 'atlas-cite')); }
     if (e.place) R.appendChild(el('div', fill(T[e.place.area ? 'map.event_place_area' : 'map.event_place'], {name: e.place.name}), 'atlas-muted'));
     R.appendChild(el('b', T['map.sources']));

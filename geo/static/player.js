@@ -151,9 +151,10 @@
     if (B) B.shadeLine = p => { if (!D.shade || !B.shade) return [];
       return [T['map.arrivals_known'] + ' (' + (current === null ? period() : D.years[current]) + '): ' + fmt(B.shade.values[p.name] || 0)]; };
     function totals(list){
-      let known = 0, unknown = 0, approx = false;
-      for (const f of list){ known += f.p; unknown += f.u; if (f.ap) approx = true; }
-      total.textContent = (approx ? '~' : '') + fmt(known) + ' ' + T['map.people_known'] + (unknown ? ' \u00b7 ' + unknown + ' ' + T['map.records_without'] : '');
+      let known = 0, unknown = 0, other = 0, approx = false;
+      for (const f of list){ known += f.p; unknown += f.u - (f.ou || 0); other += f.ou || 0; if (f.ap) approx = true; }
+      total.textContent = (approx ? '~' : '') + fmt(known) + ' ' + T['map.people_known'] + (unknown ? ' \u00b7 ' + unknown + ' ' + T['map.records_without'] : '')
+        + (other ? ' \u00b7 ' + other + ' ' + T['map.records_other_unit'] : '');
     }
     function writeUrl(){
       if (!D.url_state || window.parent === window) return;
