@@ -8,10 +8,10 @@ once, which returns the free pages to the system. It does nothing on a system wi
 
 Trimming alone is not enough: a busy spell of 50 visitors' runs in parallel threads made glibc open an
 arena per thread (up to eight per core), and freed blocks scattered over those arenas cannot be given
-back (+27 % after the visitors left, in a 60 s run). :func:`limit_arenas` caps the arenas at two, as
-``MALLOC_ARENA_MAX=2`` would, from inside the process, so that however the server is started (README,
-Dockerfile, a notebook) the threads share two heaps that shrink again (+4 % in the same run; peak
-269 MB instead of 326 MB; p95 of a rerun unchanged at 0.12–0.13 s).
+back (+27 % after the visitors left, in a 60 s run). :func:`limit_arenas` caps the arenas at two from
+inside the process (on the app's first run, when the server's own threads already hold some: +10 % five
+minutes after 100 sessions left, on a quiet machine); ``MALLOC_ARENA_MAX=2`` in the environment, as the
+README's start command and the Dockerfile set it, does so from the process's start (+0 %).
 
 Measured with ``benchmarks/bench_load.py --scenario sustained`` (README, "Serving many people").
 """
