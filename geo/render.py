@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.areas import BEND, SYMBOL, area_shape, bends, bezier, clip, placed
-from geo.borderlayer import PALETTE, greedy_colors
+from geo.borderlayer import CAPITAL_KINDS, PALETTE, capitals_between, greedy_colors, label_point
 from geo.borders import Borders
 from geo.flows import Filters, aggregate, filter_records, touches_kazakhstan
 from geo.i18n import flow_labels, fmt_int, t, value_label
@@ -97,6 +97,55 @@ def _fill_box(extent: tuple[float, float, float, float], ratio: float) -> tuple[
         grow = (w / ratio - h) / 2
         y0, y1 = y0 - grow, y1 + grow
     return x0, x1, y0, y1
+
+
+def _names_of_the_day(ax, renderer, units: pd.DataFrame, geoms: np.ndarray, capitals: list[list], lang: str,
+                      oblasts: bool) -> None:
+    """The units' names and the capitals of the day, as the pages write them: units largest first, then
+    capitals (a small hollow grey square, not a flow end); a name that would overlap one already written, or
+    that its unit is too small on the figure to hold, is left out (a printed map does the same)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    fig_px = ax.get_window_extent(renderer)
+    per_deg = fig_px.width / (x1 - x0)
+    placed: list = []
+
+    def write(x: float, y: float, text: str, **style) -> bool:
+        if not (x0 < x < x1 and y0 < y < y1) or not text:
+            return False
+        label = ax.text(x, y, text, zorder=2.6, clip_on=True, **style)
+        box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+        if any(box.overlaps(b) for b in placed) or not fig_px.contains(box.x0, box.y0) or not fig_px.contains(box.x1, box.y1):
+            label.remove()
+            return False
+        placed.append(box)
+        return True
+
+    key = f"name_{lang}" if lang != "en" else "name"
+    rows = []
+    for (_, row), geom in zip(units.iterrows(), geoms):
+        if str(row.get("kind", "")) == "modern_outline" or geom is None or shapely.is_empty(geom):
+            continue
+        lp = label_point(geom)
+        if lp is None:
+            continue
+        xmin, ymin, xmax, ymax = shapely.bounds(geom)
+        name = str(row.get(key) or row.get("name") or "")
+        if (xmax - xmin) * per_deg < len(name) * 6:  # too small on the figure for its name
+            continue
+        rows.append(((xmax - xmin) * (ymax - ymin), lp, name))
+    for _, (lat, lon), name in sorted(rows, key=lambda r: -r[0]):
+        if oblasts:
+            write(lon, lat, name, fontsize=10, style="italic", color="#3b3b3b", ha="center", va="center")
+        else:
+            write(lon, lat, name.upper(), fontsize=10, color="#4d4b45", ha="center", va="center")
+    for name, lat, lon, *_rest, kind in capitals:
+        if not (x0 < lon < x1 and y0 < lat < y1):
+            continue
+        if write(lon + (x1 - x0) * 0.006, lat, name, fontsize=9, color="#333333", ha="left", va="center"):
+            ax.plot([lon], [lat], marker="s", markersize=5 if CAPITAL_KINDS[kind] != "oblast" else 4,
+                    markerfacecolor="white", markeredgecolor="#444444", markeredgewidth=1.2, linestyle="none",
+                    zorder=2.7, gid=f"capital:{name}")
 
 
 def flow_paths(flows: pd.DataFrame, borders: Borders) -> list[dict]:
@@ -194,6 +243,14 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
     kz = borders.on(day, "kazakh_regions")
     if len(kz):
         _polygons(ax, shapely.simplify(np.asarray(kz["geometry"], dtype=object), 0.02), ["none"] * len(kz), "#4a4a4a", 0.9, 2)
+    # names of the day: the oblasts on the Kazakhstan map, the states elsewhere; capitals of the day on both
+    renderer = fig.canvas.get_renderer()
+    if kazakhstan or view == "kazakhstan":
+        _names_of_the_day(ax, renderer, kz, np.asarray(kz["geometry"], dtype=object), [], lang, oblasts=True)
+    else:
+        _names_of_the_day(ax, renderer, pol, geoms, [], lang, oblasts=False)
+    _names_of_the_day(ax, renderer, pol.iloc[:0], np.array([], dtype=object),
+                      capitals_between(borders, day, day, lang, oblasts=True), lang, oblasts=False)
     scale = WIDTH_SCALES["flows"]
     px_to_pt = 72 / dpi
     lw = lambda v: (max(scale["min_px"], v / scale["per_px"]) if v > 0 else scale["min_px"]) * px_to_pt  # noqa: E731
@@ -240,7 +297,9 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
     handles += [Patch(facecolor="#EE7733", alpha=0.28, label=t("map.range_band", lang)),
                 Line2D([], [], color="#555555", lw=2, linestyle=(0, (4, 3)), label=t("map.count_unknown", lang)),
                 Line2D([], [], marker="o", markersize=12, markerfacecolor="white", markeredgecolor="#222222",
-                       linestyle="none", label=t("map.area_symbol", lang))]
+                       linestyle="none", label=t("map.area_symbol", lang)),
+                Line2D([], [], marker="s", markersize=5, markerfacecolor="white", markeredgecolor="#444444",
+                       markeredgewidth=1.2, linestyle="none", label=t("map.capital", lang))]
     for h in handles:
         h.set_label("\n".join(textwrap.wrap(h.get_label(), 30)))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=12, title=t("map.legend", lang),

@@ -162,3 +162,23 @@ def test_the_lecture_page_speaks_the_chosen_language(chrome, app_url, ds):
     assert frame.inner_text("#prev").endswith("Алдыңғы") and "undefined" not in frame.inner_text("#nav")
     assert "адам" in frame.inner_text("#total") and "\u00a0" in frame.inner_text("#total")  # 241 758 адам
     page.close()
+
+
+def test_an_export_names_the_states_and_the_capitals_of_its_day_and_no_others(ds):
+    borders = bundled_borders()
+    fig = render_figure(ds.records, borders, Filters(1938, 1938), view="europe")
+    ax = fig.fig.axes[0]
+    words = {t.get_text() for t in ax.texts}
+    capitals = {ln.get_gid()[len("capital:"):] for ln in ax.get_lines() if (ln.get_gid() or "").startswith("capital:")}
+    assert {"POLAND", "ROMANIA"} <= words  # the states of 31 December 1938, by the name of that day
+    assert {"Moscow", "Warsaw", "Kaunas", "Riga"} <= capitals and capitals <= words  # each square is named
+    assert "Vilnius" not in words  # Lithuania's capital in 1938 is Kaunas (capitals.csv)
+    later = render_figure(ds.records, borders, Filters(1944, 1944), view="europe")
+    named = {ln.get_gid() for ln in later.fig.axes[0].get_lines() if (ln.get_gid() or "").startswith("capital:")}
+    assert "capital:Moscow" in named and "capital:Kaunas" not in named and "capital:Warsaw" not in named
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("capital" in t for t in legend)
+    ru = render_figure(ds.records, borders, Filters(1941, 1941), view="kazakhstan", group="oblast", kazakhstan=True,
+                       lang="ru")
+    ru_words = {t.get_text() for t in ru.fig.axes[0].texts}
+    assert "Караганда" in ru_words and "Karaganda" not in ru_words  # the oblast centres in the page's language
