@@ -205,6 +205,20 @@ def _open_sidebar(page) -> None:
         page.locator("[data-testid=stSidebarNav]").wait_for(state="visible", timeout=10000)
 
 
+def _click_nav(page, title: str, tries: int = 4) -> None:
+    """Click a page's link in the sidebar, opening the sidebar first; again if a page folded it away meanwhile
+    (the Lecture page folds it for the projector a moment after it is drawn)."""
+    for k in range(tries):
+        _open_sidebar(page)
+        try:
+            page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click(timeout=8000)
+            return
+        except PlaywrightError:
+            if k == tries - 1:
+                raise
+            page.wait_for_timeout(500)
+
+
 def _wait_url(page, *parts: str, timeout: float = 30000) -> None:
     page.wait_for_function("(ps) => ps.every(p => decodeURIComponent(location.href).includes(p))", arg=list(parts),
                            timeout=timeout)
@@ -247,8 +261,7 @@ def test_choices_made_on_one_page_follow_through_every_page_and_a_reload(chrome,
     assert page.get_by_role("button", name="Deploy").count() == 0
     assert page.locator("[data-testid=stMainMenu], [data-testid=stAppDeployButton]").count() == 0
     for title in [*titles[1:], titles[0]]:
-        _open_sidebar(page)
-        page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+        _click_nav(page, title)
         _wait_url(page, *want)
         page.wait_for_function("(t) => document.title.startsWith(t)", arg=title, timeout=30000)
         shown = _settled_sidebar(page, {"lang": "Русский", "years": (1937, 1940), "nat": [ru["nat.Korean"]]})
