@@ -437,6 +437,17 @@ window.Atlas = (function(){
       b.type = 'button'; b.onclick = () => open(f); li.appendChild(b); target.appendChild(li);
     }
   }
+  // one parameter of the embedding page's address (the app's: ?year=1941, ?station=4), so that a copied link
+  // or a reload shows the same; value null removes it. Nothing is written outside the app (a file, a notebook).
+  function setAddressParam(name, value){
+    if (window.parent === window) return;
+    try {
+      const u = new URL(window.parent.location.href);
+      if (u.searchParams.get(name) === value) return;
+      if (value === null) u.searchParams.delete(name); else u.searchParams.set(name, value);
+      window.parent.history.replaceState(window.parent.history.state, '', u.toString());
+    } catch (e) { /* another origin: nothing to write */ }
+  }
   // the page that embeds the map (the app, same origin) passes on the arrow keys while nothing that takes keys has
   // focus there, so the years or scenes step as soon as the page is open, not only after a click into the map
   function forwardKeys(name, keys, handler){
@@ -487,5 +498,5 @@ window.Atlas = (function(){
   }
 
   return {decodeGeom, decodeLayer, el, tipBox, validOn, fill, bezier, curve, cutStart, arrowHead,
-          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds, figure, summary, flowList, forwardKeys, showEvent};
+          borders, flows, legend, showRecords, limitToWorld, flowBounds, headBounds, figure, summary, flowList, forwardKeys, showEvent, setAddressParam};
 })();

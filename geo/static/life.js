@@ -100,17 +100,7 @@
       if (placed[i]) map.fitBounds(b, {padding: [30, 30], maxZoom: 6, animate: false});
       // the station's card is at the top of the panel: show it, unless the visitor is moving through the list
       if (!buttons.includes(document.activeElement)) side.scrollTop = 0;
-      writeUrl(i);
-    }
-    // in the app, the station shown is kept in the page's address (station=4), so a copied link opens it
-    function writeUrl(i){
-      if (!D.url_state || window.parent === window) return;
-      try {
-        const u = new URL(window.parent.location.href), v = String(i + 1);
-        if (u.searchParams.get('station') === v) return;
-        u.searchParams.set('station', v);
-        window.parent.history.replaceState(window.parent.history.state, '', u.toString());
-      } catch (e) { /* not embedded by the app: nothing to write */ }
+      if (D.url_state) Atlas.setAddressParam('station', String(i + 1));  // in the app: a copied link opens this station
     }
     function key(e){
       const t = e.target && e.target.tagName;

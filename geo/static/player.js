@@ -156,15 +156,7 @@
       total.textContent = (approx ? '~' : '') + fmt(known) + ' ' + T['map.people_known'] + (unknown ? ' \u00b7 ' + unknown + ' ' + T['map.records_without'] : '')
         + (other ? ' \u00b7 ' + other + ' ' + T['map.records_other_unit'] : '');
     }
-    function writeUrl(){
-      if (!D.url_state || window.parent === window) return;
-      try {
-        const u = new URL(window.parent.location.href), y = current === null ? null : String(D.years[current]);
-        if (u.searchParams.get('year') === y) return;
-        if (y === null) u.searchParams.delete('year'); else u.searchParams.set('year', y);
-        window.parent.history.replaceState(window.parent.history.state, '', u.toString());
-      } catch (e) { /* not embedded by the app (a file, another origin): nothing to write */ }
-    }
+    function writeUrl(){ if (D.url_state) Atlas.setAddressParam('year', current === null ? null : String(D.years[current])); }
     function setYear(i){
       let list, day, key;
       if (i === null || !hasYears){
