@@ -171,6 +171,31 @@ def test_the_default_view_holds_every_drawn_arrowhead_at_1366x768(chrome, app_ur
     ctx.close()
 
 
+def test_a_year_step_swaps_only_the_units_that_change_and_oblasts_lie_above_the_states(chrome):
+    rec = joined([{"date": "1937", "date_from": "1937-01-01", "date_to": "1937-12-31"}, {}])
+    page, errors = _page(chrome, flows_page(rec, bundled_borders(), Filters(1937, 1941), sources=SOURCES))
+    out = page.evaluate("""() => { const A = window.atlasMap, B = A.borders, names = () => {
+          const n = []; B.polities.eachLayer(l => n.push(l.feature.properties.name)); return n; };
+        const layerOf = name => { let x = null;
+          B.polities.eachLayer(l => { if (l.feature.properties.name === name) x = l; }); return x; };
+        A.setYear(A.years.indexOf(1937));
+        const estonia = layerOf('Estonia'), sweden = layerOf('Sweden'), n1937 = names();
+        A.setYear(A.years.indexOf(1941));
+        const n1941 = names(), swedenKept = layerOf('Sweden') === sweden;
+        A.setYear(A.years.indexOf(1937));
+        const panes = [B.polities, B.kazakh].map(g => { let z = null;
+          g.eachLayer(l => { z = +A.map.getPane(l.options.pane).style.zIndex; }); return z; });
+        return {n1937, n1941, swedenKept, estoniaBack: layerOf('Estonia') === estonia, estonia: !!estonia, panes,
+                valid1941: B.polities.getLayers().length }; }""")
+    assert out["estonia"] and "Estonia" in out["n1937"] and "Estonia" not in out["n1941"]  # annexed in August 1940
+    assert len(set(out["n1941"])) == len(out["n1941"])  # each unit of the day once
+    assert out["swedenKept"], "a state unchanged between the two days is kept, not rebuilt"
+    assert out["estoniaBack"], "a state that comes back is the layer built the first time"
+    assert out["panes"][1] > out["panes"][0], out["panes"]
+    assert not errors, errors
+    page.close()
+
+
 def test_the_oblast_shading_follows_the_year_and_zero_is_no_data(chrome, app_url):
     ctx, page = _app(chrome, app_url + "/Kazakhstan?years=1936-1944", (1366, 900))
     frame = flow_frame(page)
@@ -178,7 +203,9 @@ def test_the_oblast_shading_follows_the_year_and_zero_is_no_data(chrome, app_url
     for year in (1940, 1944):
         fills[year] = frame.evaluate(f"""() => {{ const A = window.atlasMap; A.setYear(A.years.indexOf({year}));
             const out = {{}};
-            A.borders.kazakh.eachLayer(l => {{ out[l.feature.properties.name] = l.options.fillColor; }}); return out; }}""")
+            A.borders.kazakh.eachLayer(l => {{ out[l.feature.properties.name] = l.options.fill && !l.options.dashArray
+                                                          ? l.options.fillColor : 'not filled'; }}); return out; }}""")
+    assert "not filled" not in fills[1940].values() and "not filled" not in fills[1944].values(), fills
     assert fills[1940] != fills[1944]
     assert fills[1940]["North Kazakhstan Oblast"] != "#ffffff"  # 20,046 arrivals with a known count in 1940
     assert "#ffffff" in fills[1944].values()  # oblasts with no known arrivals are drawn as no data

@@ -82,42 +82,43 @@ window.Atlas = (function(){
       for (let i = 0; i < S.breaks.length; i++) if (v <= S.breaks[i]) return S.ramp[i];
       return S.ramp[S.ramp.length - 1];
     }
+    // every option each time: a layer kept between days is restyled, and setStyle changes only the options it is given
     function kzStyle(f){
-      if (!B.shade) return {color: '#4a4a4a', weight: 1, dashArray: '4 3', fill: false};
+      if (!B.shade) return {color: '#4a4a4a', weight: 1, dashArray: '4 3', fill: false, fillColor: null, fillOpacity: 0};
       const c = shadeColor(B.shade.values[f.properties.name]);
-      return c ? {color: '#4a4a4a', weight: 1.1, fillColor: c, fillOpacity: 0.95}
-               : {color: '#4a4a4a', weight: 1.1, fillColor: '#ffffff', fillOpacity: 0.9};
+      return {color: '#4a4a4a', weight: 1.1, dashArray: null, fill: true, fillColor: c || '#ffffff', fillOpacity: c ? 0.95 : 0.9};
     }
-    function only(L0, day){ return {type: 'FeatureCollection', features: L0.features.filter(f => validOn(f.properties, day))}; }
-    // the layers of each distinct set of valid units are built once and reused as the years step back and forth
-    const built = new Map();
-    function layersFor(day){
-      const sets = {}; let key = '';
-      for (const k of ['polities', 'kazakh_regions', 'occupation']) if (lay[k]){ sets[k] = only(lay[k], day); key += k + ':' + sets[k].features.map(f => f.properties.id || f.properties.name).join(',') + ';'; }
-      if (built.has(key)) return built.get(key);
-      const out = {};
-      if (sets.polities) out.polities = L.geoJSON(sets.polities, {pane: 'atlas-borders', style: polStyle, smoothFactor: 2,
-        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
-      if (sets.kazakh_regions) out.kazakh = L.geoJSON(sets.kazakh_regions, {pane: 'atlas-borders', style: kzStyle, smoothFactor: 2,
-        onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})});
-      if (sets.occupation) out.occupation = L.geoJSON(sets.occupation, {pane: 'atlas-borders',
-        style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
-        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})});
-      built.set(key, out);
-      return out;
+    // one layer per unit, built the first time its day comes and kept: a year step removes the units that end and adds
+    // the ones that begin, so only the changed area of the map is redrawn. Polities lie on their own canvas, the oblasts
+    // and occupied areas (which are restyled or overlap the states) on one above it.
+    const top = map.createPane('atlas-borders-top'); top.style.zIndex = 351;
+    const opts = {
+      polities: {pane: 'atlas-borders', style: polStyle, smoothFactor: 2, onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})},
+      kazakh_regions: {pane: 'atlas-borders-top', style: kzStyle, smoothFactor: 2,
+        onEachFeature: (f, l) => l.bindTooltip(() => tip(f.properties, B.shadeLine ? B.shadeLine(f.properties) : []), {sticky: true})},
+      occupation: {pane: 'atlas-borders-top', style: () => ({color: '#CC3311', weight: 2, dashArray: '6 4', fillColor: '#CC3311', fillOpacity: 0.15}),
+        onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), {sticky: true})}};
+    const KEYS = {polities: 'polities', kazakh_regions: 'kazakh', occupation: 'occupation'};
+    const made = new Map();  // feature -> its layer
+    for (const [k, b] of Object.entries(KEYS)){
+      const o = opts[k], each = o.onEachFeature;
+      B[b] = L.geoJSON(null, Object.assign({}, o, {onEachFeature: (f, l) => { made.set(f, l); each(f, l); }})).addTo(map);
     }
     B.setDay = function(day, shade){
-      B.shade = shade || null;
+      const before = B.shade; B.shade = shade || null;
       if (day !== B.day){
         B.day = day;
-        const next = layersFor(day);
-        for (const k of ['polities', 'kazakh', 'occupation']){
-          if (B[k] && B[k] !== next[k]) map.removeLayer(B[k]);
-          if (next[k] && !map.hasLayer(next[k])) next[k].addTo(map);
-          B[k] = next[k] || null;
+        for (const [k, b] of Object.entries(KEYS)) if (lay[k]){
+          const G = B[b];
+          for (const f of lay[k].features){
+            const l = made.get(f), on = validOn(f.properties, day);
+            if (on && !l) G.addData(f);
+            else if (on && !G.hasLayer(l)) G.addLayer(l);
+            else if (!on && l && G.hasLayer(l)) G.removeLayer(l);
+          }
         }
       }
-      if (B.kazakh) B.kazakh.setStyle(kzStyle);
+      if (B.shade !== before || B.shade) B.kazakh.setStyle(kzStyle);
     };
     // ---- labels of the day's states (and Kazakh oblasts), in the page's language, placed largest first:
     // a name is written only where its unit is wide enough on screen to hold it and it overlaps no name already
