@@ -207,14 +207,15 @@
     const lists = Object.values(D.frames).concat([D.all || []]);
     const fitted = D.bounds ? L.latLngBounds(D.bounds.flows) : Atlas.flowBounds(lists);  // D.bounds: given by the static site
     const heads = D.bounds ? L.latLngBounds(D.bounds.heads) : Atlas.headBounds(lists);
-    function fit(){
+    // the first view is set at once: an animated zoom on opening would redraw every layer again a moment later
+    function fit(animate){
       map.invalidateSize();
       let b = D.view !== 'fit' ? L.latLngBounds(D.views[D.view]) : (fitted.isValid() ? fitted : L.latLngBounds(D.views.europe));
       if (heads.isValid()) b = L.latLngBounds(b.getSouthWest(), b.getNorthEast()).extend(heads);
-      map.fitBounds(b, {padding: [24, 24]});
+      map.fitBounds(b, {padding: [24, 24], animate: animate !== false});
     }
-    fitB.onclick = fit;
-    fit();
+    fitB.onclick = () => fit();
+    fit(false);
     setYear(D.year !== null && D.years.indexOf(D.year) >= 0 ? D.years.indexOf(D.year) : null);
     let lastSize = map.getSize();
     window.addEventListener('resize', () => { const s = map.getSize(); if (Math.abs(s.x - lastSize.x) > 40 || Math.abs(s.y - lastSize.y) > 40){ lastSize = s; fit(); } });
