@@ -49,6 +49,25 @@ def _map_frame(page, title_part: str = "", timeout: float = 60.0):
     raise RuntimeError("no map")
 
 
+# each year in turn, timed from setYear to the frame after the one it drew (two animation frames): painted
+STEPS = """async (rounds) => {
+    const n = window.atlasMap.years.length, out = [];
+    for (let r = 0; r < rounds; r++) for (let i = 0; i < n; i++) {
+        const t = performance.now(); window.atlasMap.setYear(i);
+        await new Promise(res => requestAnimationFrame(() => requestAnimationFrame(res)));
+        out.push(performance.now() - t);
+    }
+    return out; }"""
+# resolves once the app's page has not changed for 0.5 s (at most 20 s)
+SETTLE = """() => new Promise(res => {
+    let last = performance.now(); const t0 = last;
+    const mo = new MutationObserver(() => { last = performance.now(); });
+    mo.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    const tick = () => { const now = performance.now();
+        if (now - last > 500 || now - t0 > 20000) { mo.disconnect(); res(now - t0); } else setTimeout(tick, 50); };
+    tick(); })"""
+
+
 def main() -> None:
     port = _port()
     t0 = time.perf_counter()
@@ -72,18 +91,16 @@ def main() -> None:
             t_cold = time.perf_counter() - t0
             print(f"cold start to the first flow map: {t_cold:.2f} s (server healthy after {t_server:.2f} s)")
 
-            steps = frame.evaluate("""async () => {
-                const n = window.atlasMap.years.length, out = [];
-                for (let r = 0; r < 3; r++) for (let i = 0; i < n; i++) {
-                    const t = performance.now(); window.atlasMap.setYear(i);
-                    await new Promise(res => requestAnimationFrame(() => requestAnimationFrame(res)));
-                    out.push(performance.now() - t);
-                }
-                return out; }""")
-            steps.sort()
-            p95 = steps[int(0.95 * (len(steps) - 1))]
-            print(f"year step in the browser: median {statistics.median(steps):.0f} ms, p95 {p95:.0f} ms "
-                  f"over {len(steps)} steps (painted)")
+            # one round the moment the map appears (Streamlit is still drawing the rest of the page), then three
+            # once the page has settled (no change to the page for 0.5 s): the budget is about the step, and the
+            # first figure says what the page's own loading adds to it
+            early = frame.evaluate(STEPS, 1)
+            page.evaluate(SETTLE)
+            steps = frame.evaluate(STEPS, 3)
+            for name, v in (("as the map appears", early), ("page settled", steps)):
+                v.sort()
+                print(f"year step in the browser ({name}): median {statistics.median(v):.0f} ms, "
+                      f"p95 {v[int(0.95 * (len(v) - 1))]:.0f} ms, max {v[-1]:.0f} ms over {len(v)} steps (painted)")
 
             reruns = []
             for group in ("polity", "oblast", "place", "polity", "oblast", "place"):
