@@ -495,7 +495,7 @@ def _join(records: pd.DataFrame, borders: Borders, gazetteer: Gazetteer) -> Join
             "autonomy": where.names("republics", first, last, level="autonomous"),
             "kz_region": where.names("kazakh_regions", first, last),
         }
-        # a republic named without a town is drawn at its capital: that is not a claim about the capital's oblast
+        # a republic named without a town is located at its capital: that is not a claim about the capital's oblast
         republic_level = np.array([p.kind == "republic" for p in uniq], dtype=bool)[codes]
         cols["kz_region"] = np.where(republic_level, "", cols["kz_region"])
         occ = where.names("occupation", first, last)

@@ -228,6 +228,10 @@ def test_kazakhstan_stays_at_republic_level(gaz):
     p = one(gaz, "Казахстан", 1941)
     assert p.match == "region" and p.kind == "republic" and "not spread over oblasts" in p.note
     assert p.name == "Kazakhstan (republic)"
+    # the note a researcher reads in the joined table says what the maps do: the capital only locates it
+    assert "drawn to the republic" in p.note and "drawn at" not in p.note
+    oblast = one(gaz, "Северо-Казахстанская область", 1941)
+    assert "drawn to the oblast" in oblast.note and "drawn at" not in oblast.note
 
 
 def test_fuzzy_matches_carry_their_score(gaz):

@@ -1,11 +1,12 @@
 """The region resolver: names of Kazakh oblasts, of the Kazakh republic and of the Soviet union
 republics, on a date.
 
-A record that names only an oblast ("Северо-Казахстанская обл.", "Qaraǵandy oblysy") is drawn
+A record that names only an oblast ("Северо-Казахстанская обл.", "Qaraǵandy oblysy") is located
 at the oblast's centre *of its date*; one that names only the Kazakh republic ("Казахстан",
-"КазССР") stays at republic level and is drawn at the republic's capital of its date; one that
+"КазССР") stays at republic level and is located at the republic's capital of its date; one that
 names another union republic ("Украинская ССР", "BSSR", "Karelo-Finnish SSR") stays at republic
-level and is drawn at a point inside the republic of its date. None is spread over towns, and
+level and is located at a point inside the republic of its date. The point only locates the answer:
+the maps draw such an end to the area (geo.areas), never to the town. None is spread over towns, and
 none is a claim about a town or about the capital's oblast.
 """
 
@@ -31,6 +32,9 @@ KAZAKH_REPUBLIC_NAMES = (
 REPUBLIC_KEYS = frozenset(key(n) for n in KAZAKH_REPUBLIC_NAMES)
 
 #: The republic's capital: (last day, name, GeoNames id) — Orenburg until 1925, Kzyl-Orda until 1929, then Alma-Ata.
+#: It only locates a record that names the republic (the maps draw it to the republic). The day of the move to
+#: Alma-Ata is not settled by the sources read (1927-1929, data/shapes/README.md, "Capitals"), so the maps name no
+#: capital then; the locator has to switch on some day and does so inside that span.
 REPUBLIC_CAPITALS = (
     (dt.date(1925, 7, 15), "Orenburg", 515012),
     (dt.date(1929, 4, 30), "Kzyl-Orda", 1519922),
@@ -145,7 +149,7 @@ class RegionResolver:
             return RegionAnswer(note=f"{lay.props.loc[hits[0], 'name']} existed {lo}..{hi}, not on the record's date")
         i = valid[-1]
         row = lay.props.loc[i]
-        note = f"oblast; drawn at its centre {row['capital']}"
+        note = f"oblast, not a town: located at its centre {row['capital']}, drawn to the oblast"
         if f is not None and (lay.start[i] > f or len(valid) > 1):
             note += f" (this oblast, {lay.start[i]}..{lay.end[i]}, covers only part of the date)"
         return RegionAnswer(float(row["capital_lat"]), float(row["capital_lon"]), str(row["name"]), str(row["unit"]),
@@ -174,7 +178,8 @@ class RegionResolver:
         lat, lon = self._point(i)
         row = lay.props.loc[i]
         return RegionAnswer(lat, lon, str(row["name"]), str(row["unit"]), str(row["id"]), "republic",
-                            "union republic level, not spread over its towns; drawn at a point inside it")
+                            "union republic level, not spread over its towns: located at a point inside it, "
+                            "drawn to the republic")
 
     def _point(self, i: int) -> tuple[float, float]:
         """A point inside a union republic's feature (cached): where a republic-level record is drawn."""
@@ -188,7 +193,8 @@ class RegionResolver:
         _, capital, gid = next(c for c in REPUBLIC_CAPITALS if when <= c[0])
         lat, lon = self.capitals.get(gid, (float("nan"), float("nan")))
         return RegionAnswer(lat, lon, "Kazakhstan (republic)", "KAZ", "KAZ", "republic",
-                            f"republic level, not spread over oblasts; drawn at its capital of the date, {capital}")
+                            f"republic level, not spread over oblasts: located at its capital of the date, {capital}, "
+                            "drawn to the republic")
 
     def resolve_many(self, text: str, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, list[RegionAnswer]]:
         """:meth:`resolve` for many date spans at once: a code per span into a list of distinct answers.
