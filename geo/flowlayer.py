@@ -146,18 +146,25 @@ class FlowLayer(AtlasAssets, MacroElement):
         rows = FlowRows(borders, [flows, *by_year.values()],
                         (first, last) if outlines_on_map and first is not None and last is not None else None)
         years = sorted(by_year)
+        # each citation once: many records of a year cite the same few works (the cards name them by position)
+        cites: dict[str, int] = {}
+        cards = {rid: {**c, "sources": [cites.setdefault(x, len(cites)) for x in c.get("sources", [])]}
+                 for rid, c in (cards or {}).items()}
         data = {
             "years": years, "frames": {str(y): rows(f) for y, f in by_year.items()},
             "all": rows(flows) if flows is not None else None,
             "year": int(year) if year is not None and int(year) in by_year else None,
             "first": str(first or (dt.date(years[0], 1, 1) if years else "")),
             "last": str(last or (dt.date(years[-1], 12, 31) if years else "")),
-            "records": cards or {}, "areas": rows.area_data(),
+            "records": cards, "citations": list(cites), "areas": rows.area_data(),
             "shade": self._shading(shading, years),
             "view": view if view in VIEWS or view == "fit" else "fit", "views": VIEWS,
             "title": title, "url_state": bool(url_state),
             **page_words(lang), "scale": WIDTH_SCALES[scale], "events": events or [],
         }
+        if len(years) == 1 and data["all"] == data["frames"][str(years[0])]:
+            # one year: the whole period is that year's frame, sent once ("All" draws the frame)
+            data["all"], data["all_is"] = None, str(years[0])
         self.data_json = safe_json(data)
 
     @staticmethod

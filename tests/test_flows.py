@@ -89,6 +89,24 @@ def test_flow_map_is_offline_escaped_and_within_budget(rec):
     assert 'src="/app/static/atlas/leaflet.js?v=' in html and "L.Map = " not in html  # linked: Leaflet not inlined
 
 
+def test_a_one_year_page_sends_its_flows_and_each_citation_once(rec):
+    f = filter_records(rec, Filters(1941, 1941))
+    cards = {i: {"date": "1941", "count": "1", "what": "w", "route": "r", "notes": "",
+                 "sources": ["Polian, Against Their Will (2004), p. 134", f"Other work {n % 2}"]} for n, i in enumerate(f["id"])}
+    html = flow_map_html(bundled_borders(), flows_by_year(f, range(1941, 1942), "place"), cards,
+                         first=dt.date(1941, 1, 1), last=dt.date(1941, 12, 31), assets="linked")
+    data = player_data(html)
+    assert data["citations"] == ["Polian, Against Their Will (2004), p. 134", "Other work 0", "Other work 1"]
+    assert {tuple(c["sources"]) for c in data["records"].values()} == {(0, 1), (0, 2)}
+    assert html.count("Polian, Against Their Will") == 1
+    from geo.mapview import flows_page
+
+    app = player_data(flows_page(rec, bundled_borders(), Filters(1941, 1941)))  # as the app builds it
+    assert app["all"] is None and app["all_is"] == "1941" and app["frames"]["1941"]  # "All" is the year's frame
+    assert len(set(app["citations"])) == len(app["citations"]) > 5
+    assert all(isinstance(x, int) for c in app["records"].values() for x in c["sources"])
+
+
 def _synthetic(rows):
     """Joined records with only the columns aggregation reads (small, made up: logic, not data)."""
     import pandas as pd

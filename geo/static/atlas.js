@@ -393,7 +393,8 @@ window.Atlas = (function(){
       box.appendChild(el('b', r.date + ' \u00b7 ' + r.count));
       box.appendChild(el('div', r.what, 'atlas-muted'));
       box.appendChild(el('div', r.route, 'atlas-muted'));
-      for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + s, 'atlas-cite'));
+      // a citation by its position in D.citations (the flow layer sends each once), or its text (the static site)
+      for (const s of r.sources) box.appendChild(el('div', '\u2022 ' + (typeof s === 'number' ? D.citations[s] : s), 'atlas-cite'));
       if (r.notes) box.appendChild(el('div', r.notes, 'atlas-muted'));
       // listed, not drawn (geo.cards); "of which" only where they count no more than the record itself
       if (r.details) box.appendChild(el('div', T[r.details_wider ? 'map.details_wider' : 'map.details'], 'atlas-muted'));

@@ -49,6 +49,7 @@
   Atlas.player = function(map, D){
     const T = D.t, fmt = n => Math.round(n).toLocaleString(D.locale);
     const hasYears = D.years.length > 0;
+    if (!D.all && D.all_is) D.all = D.frames[D.all_is];  // one year: the whole period is its frame, sent once
     const U = layout(map, T, true);
     const B = map._atlasBorders || null;
     const openRecords = f => { Atlas.showRecords(U.recs, D, F, f); U.open(); };
