@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.assets import publish
-from geo.borders import bundled_borders
+from geo.borders import Borders, bundled_borders
 from geo.cards import record_cards as geo_record_cards
 from geo.dataset import bundled_dataset, source_ids
 from geo.flows import GROUPS, Filters, aggregate, destination_region, filter_records, largest, people_total
@@ -535,13 +535,20 @@ def compare_selector() -> tuple[dt.date, dt.date] | None:
     return a, b
 
 
+def _compare_inputs() -> tuple[pd.DataFrame, Borders]:
+    """The records and borders the two-date view draws: the bundled ones, or this visitor's records and borders."""
+    if show_mode() == "bundled":
+        return dataset().records, borders()
+    return records(), active_borders()
+
+
 def compare_html(f: Filters, group: str, a: dt.date, b: dt.date) -> str:
     """The two-date view of the Flows page (linked assets); from the shared cache while it shows the bundled records."""
     L = lang()
     static_assets()
     if show_mode() == "bundled":
         return _bundled_compare_html(f, group, a, b, L, max_flows())
-    return compare_page(records(), active_borders(), a, b, f, group, lang=L, sources=dataset().sources,
+    return compare_page(*_compare_inputs(), a, b, f, group, lang=L, sources=dataset().sources,
                         assets="linked", limit=max_flows())
 
 
@@ -550,9 +557,7 @@ def compare_download(f: Filters, group: str, a: dt.date, b: dt.date) -> None:
     L = lang()
 
     def page() -> bytes:
-        recs = dataset().records if show_mode() == "bundled" else records()
-        bords = borders() if show_mode() == "bundled" else active_borders()
-        return compare_page(recs, bords, a, b, f, group, lang=L, sources=dataset().sources, assets="inline",
+        return compare_page(*_compare_inputs(), a, b, f, group, lang=L, sources=dataset().sources, assets="inline",
                             limit=max_flows()).encode("utf-8")
 
     st.download_button(t("compare.download", L), page, f"atlas-compare-{a.isoformat()}-{b.isoformat()}.html",
