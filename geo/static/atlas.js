@@ -440,14 +440,16 @@ window.Atlas = (function(){
     }
   }
   // one parameter of the embedding page's address (the app's: ?year=1941, ?station=4), so that a copied link
-  // or a reload shows the same; value null removes it. Nothing is written outside the app (a file, a notebook).
-  function setAddressParam(name, value){
-    if (window.parent === window) return;
+  // or a reload shows the same; value null removes it. Nothing is written outside the app (a file, a notebook)
+  // unless the page passes its own window (the static site keeps ?year= in its own address).
+  function setAddressParam(name, value, win){
+    const W = win || window.parent;
+    if (W === window && !win) return;
     try {
-      const u = new URL(window.parent.location.href);
+      const u = new URL(W.location.href);
       if (u.searchParams.get(name) === value) return;
       if (value === null) u.searchParams.delete(name); else u.searchParams.set(name, value);
-      window.parent.history.replaceState(window.parent.history.state, '', u.toString());
+      W.history.replaceState(W.history.state, '', u.toString());
     } catch (e) { /* another origin: nothing to write */ }
   }
   // the page that embeds the map (the app, same origin) passes on the arrow keys while nothing that takes keys has

@@ -33,9 +33,8 @@
       // the year shown stays in the address (a link to it opens it), and the language switch keeps it
       const yearEl = document.getElementById('year');
       const keep = () => {
-        const u = new URL(location.href), y = api.year === null ? 'all' : String(api.year);
-        if (u.searchParams.get('year') !== y){ u.searchParams.set('year', y); history.replaceState(history.state, '', u.toString()); }
-        for (const a of document.querySelectorAll('.site-langs a')) a.search = u.search;
+        Atlas.setAddressParam('year', api.year === null ? 'all' : String(api.year), window);
+        for (const a of document.querySelectorAll('.site-langs a')) a.search = location.search;
       };
       if (yearEl) new MutationObserver(keep).observe(yearEl, {childList: true, characterData: true, subtree: true});
       keep();
