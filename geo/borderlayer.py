@@ -84,6 +84,18 @@ def greedy_colors(geoms: np.ndarray) -> list[int]:
     return colors
 
 
+def colors_by_name(names: np.ndarray, geoms: np.ndarray) -> list[int]:
+    """A palette index per unit: the parts of a state that bear one name share a colour, and neighbours differ."""
+    uniq, inv = np.unique(names, return_inverse=True)
+    counts = np.bincount(inv)
+    first = np.full(len(uniq), -1)
+    first[inv[::-1]] = np.arange(len(inv))[::-1]
+    per_name = np.array([geoms[first[k]] if counts[k] == 1 else shapely.union_all(geoms[inv == k])
+                         for k in range(len(uniq))], dtype=object)
+    c = greedy_colors(per_name)
+    return [c[k] for k in inv]
+
+
 def layer_geojson(borders: Borders, day: dt.date | str, layer: str, tolerance: float = DISPLAY_TOLERANCE) -> dict:
     """The features of ``layer`` valid on ``day`` as display GeoJSON (a download of the Explorer page).
 
@@ -169,15 +181,8 @@ def layer_features_between(borders: Borders, layer: str, first: dt.date, last: d
         big = shapely.area(parts) >= OUTLINE_MIN_AREA
         kept = [shapely.multipolygons(parts[big & (idx == k)]) for k in range(int(outline.sum()))]
         geoms[outline] = shapely.simplify(np.array(kept, dtype=object), OUTLINE_TOLERANCE, preserve_topology=True)
-    colors = [0] * len(geoms)
-    if layer == "polities" and len(geoms):
-        names = table["name"].astype(str).to_numpy()
-        uniq, inv = np.unique(names, return_inverse=True)
-        counts = np.bincount(inv)
-        per_name = np.array([geoms[inv == k][0] if counts[k] == 1 else shapely.union_all(geoms[inv == k])
-                             for k in range(len(uniq))], dtype=object)
-        c = greedy_colors(per_name)
-        colors = [c[k] for k in inv]
+    colors = colors_by_name(table["name"].astype(str).to_numpy(), geoms) if layer == "polities" and len(geoms) \
+        else [0] * len(geoms)
     cols = [k for k in props if k in table.columns]
     feats = []
     for i, (geom, row) in enumerate(zip(geoms, table[cols].to_dict("records"))):

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.areas import BEND, SYMBOL, area_shape, bends, bezier, clip, placed
-from geo.borderlayer import CAPITAL_KINDS, PALETTE, capitals_between, greedy_colors, label_point
+from geo.borderlayer import CAPITAL_KINDS, PALETTE, capitals_between, colors_by_name, label_point
 from geo.borders import Borders
 from geo.flows import Filters, aggregate, filter_records, touches_kazakhstan
 from geo.i18n import flow_labels, fmt_int, t, value_label
@@ -43,11 +43,11 @@ def _last_day(f: Filters) -> dt.date:
 
 
 def _polygons(ax, geoms, faces, edge: str, lw: float, z: int) -> None:
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import PathPatch
+    """Each polygon of ``geoms`` as a path of one collection (paths, not patch objects: thousands per frame)."""
+    from matplotlib.collections import PathCollection
     from matplotlib.path import Path as MPath
 
-    patches, colors = [], []
+    paths, colors = [], []
     for geom, face in zip(geoms, faces):
         parts = shapely.get_parts(geom)
         for poly in parts:
@@ -60,10 +60,9 @@ def _polygons(ax, geoms, faces, edge: str, lw: float, z: int) -> None:
             verts = np.concatenate(rings)
             codes = np.concatenate([np.r_[MPath.MOVETO, np.full(len(r) - 2, MPath.LINETO), MPath.CLOSEPOLY]
                                     for r in rings]).astype(MPath.code_type)
-            patches.append(PathPatch(MPath(verts, codes)))
+            paths.append(MPath(verts, codes))
             colors.append(face)
-    pc = PatchCollection(patches, facecolors=colors, edgecolors=edge, linewidths=lw, zorder=z)
-    ax.add_collection(pc)
+    ax.add_collection(PathCollection(paths, facecolors=colors, edgecolors=edge, linewidths=lw, zorder=z))
 
 
 def _view_extent(view: str, paths: list[np.ndarray]) -> tuple[float, float, float, float]:
@@ -99,6 +98,23 @@ def _fill_box(extent: tuple[float, float, float, float], ratio: float) -> tuple[
     return x0, x1, y0, y1
 
 
+#: label points by the exact shape they are computed for: the frames of an animation draw the same shapes
+_LABEL_POINTS: dict[bytes, list[float] | None] = {}
+
+
+def _label_point(geom) -> list[float] | None:
+    """:func:`geo.borderlayer.label_point`, computed once per shape (keyed by a digest of its WKB, so shapes from
+    different visitors' border files never share an answer unless they are the same shape)."""
+    import hashlib
+
+    k = hashlib.blake2b(shapely.to_wkb(geom), digest_size=16).digest()
+    if k not in _LABEL_POINTS:
+        if len(_LABEL_POINTS) > 20_000:
+            _LABEL_POINTS.clear()
+        _LABEL_POINTS[k] = label_point(geom)
+    return _LABEL_POINTS[k]
+
+
 def _names_of_the_day(ax, renderer, units: pd.DataFrame, geoms: np.ndarray, capitals: list[list], lang: str,
                       oblasts: bool) -> None:
     """The units' names and the capitals of the day, as the pages write them: units largest first, then
@@ -126,7 +142,7 @@ def _names_of_the_day(ax, renderer, units: pd.DataFrame, geoms: np.ndarray, capi
     for (_, row), geom in zip(units.iterrows(), geoms):
         if str(row.get("kind", "")) == "modern_outline" or geom is None or shapely.is_empty(geom):
             continue
-        lp = label_point(geom)
+        lp = _label_point(geom)
         if lp is None:
             continue
         xmin, ymin, xmax, ymax = shapely.bounds(geom)
@@ -236,8 +252,7 @@ def render_figure(records: pd.DataFrame, borders: Borders, f: Filters, *, view: 
     box = shapely.box(x0 - 10, y0 - 10, x1 + 10, y1 + 10)
     geoms = shapely.intersection(shapely.simplify(np.asarray(pol["geometry"], dtype=object), 0.05), box)
     kind = pol["kind"].to_numpy() if "kind" in pol else np.array([""] * len(pol))
-    names = pol["name"].astype(str).to_numpy()
-    colors = greedy_colors(np.array([shapely.union_all(geoms[names == n]) for n in names], dtype=object)) if len(pol) else []
+    colors = colors_by_name(pol["name"].astype(str).to_numpy(), geoms) if len(pol) else []
     faces = ["#f4f3ef" if k == "modern_outline" else PALETTE[c % len(PALETTE)] for c, k in zip(colors, kind)]
     _polygons(ax, geoms, faces, "#77756d", 0.5, 1)
     kz = borders.on(day, "kazakh_regions")
