@@ -17,3 +17,8 @@ def plugin_data(html: str, call: str) -> dict:
 def player_data(html: str) -> dict:
     """The data of the page's flow player (``geo.flowlayer.FlowLayer``)."""
     return plugin_data(html, "player")
+
+
+def whole_period(data: dict) -> list[dict]:
+    """The flows the player draws on "All": its own list, or the one year's frame it stands for (``all_is``)."""
+    return data["all"] if data.get("all") is not None else data["frames"][data["all_is"]]
