@@ -22,6 +22,7 @@ from geo.gazetteer import Gazetteer, bundled_gazetteer
 from geo.join import JoinResult, join_records
 from geo.paths import MOVEMENTS_DIR, SHAPES_DIR
 from geo.records import read_table, to_canonical
+from geo.textfiles import load_yaml
 
 SOURCE_FIELDS = ("id", "author", "title", "year", "publisher", "url", "locator", "kind", "language", "read", "notes")
 TOTAL_FIELDS = ("id", "label", "count", "count_low", "count_high", "unit", "date", "complete", "source", "notes")
@@ -103,7 +104,7 @@ def load_stories(folder: Path | None = None) -> list[dict]:
     stories = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            story = yaml.safe_load(path.read_text(encoding="utf-8"))
+            story = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise DatasetError(f"{path.name} is not valid YAML: {exc}") from None
         if not isinstance(story, dict) or any(k not in story for k in STORY_FIELDS):
@@ -166,7 +167,7 @@ def load_lives(folder: Path | None = None) -> list[dict]:
     lives = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            life = yaml.safe_load(path.read_text(encoding="utf-8"))
+            life = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise DatasetError(f"{path.name} is not valid YAML: {exc}") from None
         if not isinstance(life, dict) or any(k not in life for k in LIFE_FIELDS):

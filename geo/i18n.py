@@ -13,9 +13,9 @@ import re
 from functools import cache, lru_cache
 
 import pandas as pd
-import yaml
 
 from geo.paths import DATA_DIR, MOVEMENTS_DIR
+from geo.textfiles import load_yaml
 
 LANGS = ("en", "ru", "kk")
 LANG_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -33,7 +33,7 @@ def catalog(lang: str) -> dict[str, str]:
     """The strings of one language (``en``, ``ru``, ``kk``)."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; known: {', '.join(LANGS)}")
-    data = yaml.safe_load((I18N_DIR / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml((I18N_DIR / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -26,6 +26,7 @@ from geo.flows import GROUPS, Filters, aggregate, filter_records
 from geo.i18n import flow_labels, t
 from geo.mapview import VIEWS, WIDTH_SCALES, atlas_map, render_page, timeline
 from geo.records import TableError
+from geo.textfiles import load_yaml
 from geo.vocabulary import CATEGORIES
 
 SCENE_KEYS = ("title", "date", "date_end", "filters", "view", "group", "text", "citations")
@@ -69,7 +70,7 @@ def check_scenes(scenes: object) -> list[dict]:
 def load_scene_file(data: bytes) -> list[dict]:
     """A scene file (YAML or JSON, which is YAML) as checked scenes."""
     try:
-        return check_scenes(yaml.safe_load(data.decode("utf-8")))
+        return check_scenes(load_yaml(data.decode("utf-8")))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise TableError(f"the scene file is not readable YAML: {exc}") from None
 

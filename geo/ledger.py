@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-import yaml
 
 from geo.atoms import Atoms
+from geo.textfiles import load_yaml
 
 #: Layers in the order they are written; ``U:`` references may cross layers.
 LAYERS = ("polities", "republics", "kazakh_regions", "occupation")
@@ -140,10 +140,10 @@ def load_ledger(folder: Path) -> Ledger:
         The parsed ledger. Raises :class:`LedgerError` on an unknown source,
         a period that ends before it starts, or a malformed cut.
     """
-    sources = {s["id"]: s for s in yaml.safe_load((folder / "sources.yaml").read_text("utf-8"))}
+    sources = {s["id"]: s for s in load_yaml((folder / "sources.yaml").read_text("utf-8"))}
     cuts: dict[str, shapely.Polygon] = {}
     cut_info: dict[str, dict[str, Any]] = {}
-    for c in yaml.safe_load((folder / "cuts.yaml").read_text("utf-8")):
+    for c in load_yaml((folder / "cuts.yaml").read_text("utf-8")):
         ring = c["ring"]
         poly = shapely.Polygon(ring)
         if not poly.is_valid or poly.area <= 0:
@@ -155,7 +155,7 @@ def load_ledger(folder: Path) -> Ledger:
     periods: dict[str, list[Period]] = {}
     for layer in LAYERS + HELPER_LAYERS:
         path = folder / f"{layer}.yaml"
-        entries = yaml.safe_load(path.read_text("utf-8")) or []
+        entries = load_yaml(path.read_text("utf-8")) or []
         out: list[Period] = []
         for unit in entries:
             uid = unit["id"]

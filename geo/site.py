@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from folium import MacroElement
 from folium.template import Template
 
 from geo.assets import STATIC_DIR, AtlasAssets, asset_path, safe_json, served_from
 from geo.i18n import LANG_NAMES, LANGS, catalog, value_label
+from geo.textfiles import load_yaml
 
 #: The site's own scripts, styles and words.
 SITE_STATIC = Path(__file__).with_name("static") / "site"
@@ -76,7 +76,7 @@ class SiteReport:
 
 def words(lang: str) -> dict[str, str]:
     """The site's own words in ``lang`` (``geo/static/site/words.yaml``; English where a key lacks one)."""
-    data = yaml.safe_load((SITE_STATIC / "words.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((SITE_STATIC / "words.yaml").read_text(encoding="utf-8"))
     return {**data["en"], **data.get(lang, {})}
 
 
