@@ -32,6 +32,7 @@ from folium import MacroElement
 from folium.template import Template
 
 from geo.assets import STATIC_DIR, AtlasAssets, asset_path, safe_json, served_from
+from geo.borders import Borders
 from geo.i18n import LANG_NAMES, LANGS, catalog, value_label
 from geo.textfiles import load_yaml
 
@@ -210,7 +211,7 @@ class SiteBorders(AtlasAssets, MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, lang: str, borders=None) -> None:
+    def __init__(self, lang: str, borders: Borders) -> None:
         from geo.borderlayer import PALETTE, capitals_between
 
         super().__init__()
@@ -219,7 +220,7 @@ class SiteBorders(AtlasAssets, MacroElement):
         self.data_json = safe_json({"polities": empty, "kazakh_regions": empty, "occupation": empty,
                                     "palette": PALETTE, "lang": lang, "detail": False,
                                     "capitals": capitals_between(borders, dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31),
-                                                                 lang) if borders is not None else [],
+                                                                 lang),
                                     "t": {k: v for k, v in catalog(lang).items() if k.startswith("map.")}})
 
 

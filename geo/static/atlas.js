@@ -118,7 +118,7 @@ window.Atlas = (function(){
           }
         }
       }
-      if (B.shade !== before || B.shade) B.kazakh.setStyle(kzStyle);
+      if (B.shade || before) B.kazakh.setStyle(kzStyle);  // shaded now, or was: the oblasts' fills change
     };
     // ---- labels of the day's states (and Kazakh oblasts), in the page's language, placed largest first:
     // a name is written only where its unit is wide enough on screen to hold it and it overlaps no name already
